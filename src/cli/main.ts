@@ -1,0 +1,98 @@
+/**
+ * The command line: analyze, live, interfaces, explain.
+ */
+import { Command, CommanderError } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { analyzeFiles, VERSION } from '../analyze.js';
+import { RdpdiagError, ErrorCode } from '../core/errors.js';
+import { renderText } from '../report/terminal.js';
+import type { Report } from '../report/model.js';
+import { ExitCode } from './exit-codes.js';
+
+function emit(report: Report, format: string, output: string | undefined, all: boolean): void {
+  const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderText(report, { all });
+  if (output) writeFileSync(output, text);
+  else process.stdout.write(text);
+}
+
+export function exitCodeFor(report: Report): number {
+  const v = report['verdict'] as { cause?: string } | undefined;
+  if (!v || !v.cause || v.cause === 'healthy' || v.cause === 'no-rdp-traffic') return ExitCode.HEALTHY;
+  return ExitCode.FAILURE_DIAGNOSED;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command();
+  program
+    .name('rdpdiag')
+    .description('Explains why a Remote Desktop connection failed, from packet captures')
+    .version(VERSION)
+    .exitOverride();
+
+  program
+    .command('analyze')
+    .description('analyse capture files (pcap, pcapng, .gz, or - for standard input)')
+    .argument('<files...>', 'capture files')
+    .option('-f, --format <format>', 'text or json', 'text')
+    .option('-o, --output <file>', 'write the report to a file')
+    .option('--all', 'list every connection in text output', false)
+    .action(async (files: string[], opts: { format: string; output?: string; all: boolean }) => {
+      if (opts.format !== 'text' && opts.format !== 'json') {
+        throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--format must be text or json, not '${opts.format}'`);
+      }
+      const report = await analyzeFiles(files);
+      emit(report, opts.format, opts.output, opts.all);
+      process.exitCode = exitCodeFor(report);
+    });
+
+  program
+    .command('live')
+    .description('capture live from an interface and analyse')
+    .argument('<interface>', 'interface name (see `rdpdiag interfaces`)')
+    .option('--filter <bpf>', 'BPF capture filter', 'tcp port 3389 or udp port 3389 or port 443 or port 88 or icmp or icmp6')
+    .option('--duration <seconds>', 'stop after this many seconds')
+    .option('--count <packets>', 'stop after this many packets')
+    .option('-f, --format <format>', 'text or json', 'text')
+    .option('-o, --output <file>', 'write the report to a file')
+    .action(async (device: string, opts: { filter: string; duration?: string; count?: string; format: string; output?: string }) => {
+      const { openLive } = await import('../capture/live.js');
+      const { analyzeSources } = await import('../analyze.js');
+      const ac = new AbortController();
+      process.once('SIGINT', () => ac.abort());
+      const liveOpts: Parameters<typeof openLive>[0] = { device, filter: opts.filter, signal: ac.signal };
+      if (opts.duration) liveOpts.durationSec = Number(opts.duration);
+      if (opts.count) liveOpts.count = Number(opts.count);
+      const src = await openLive(liveOpts);
+      const report = await analyzeSources([src]);
+      emit(report, opts.format, opts.output, false);
+      process.exitCode = exitCodeFor(report);
+    });
+
+  program
+    .command('interfaces')
+    .description('list capture interfaces')
+    .action(async () => {
+      const { listInterfaces } = await import('../capture/interfaces.js');
+      const list = await listInterfaces();
+      for (const i of list) process.stdout.write(`${i.name}${i.description ? `  (${i.description})` : ''}\n`);
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) {
+        process.exitCode = 0;
+        return;
+      }
+      process.exitCode = ExitCode.USAGE;
+      return;
+    }
+    if (e instanceof RdpdiagError) {
+      process.stderr.write(`rdpdiag: ${e.message}\n`);
+      process.exitCode = e.code === ErrorCode.BAD_ARGUMENT ? ExitCode.USAGE : ExitCode.UNREADABLE;
+      return;
+    }
+    throw e;
+  }
+}

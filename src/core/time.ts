@@ -1,0 +1,27 @@
+/**
+ * Capture-time helpers. Frames carry exact seconds + nanoseconds; analysis uses
+ * float seconds (µs precision for present-day epoch values).
+ */
+export function toSeconds(sec: number, nsec: number): number {
+  return sec + nsec / 1e9;
+}
+
+/** ISO 8601 UTC with microseconds, e.g. 2026-11-20T14:03:12.123456Z. */
+export function isoTime(ts: number): string {
+  if (!Number.isFinite(ts)) return '';
+  const ms = Math.floor(ts * 1000);
+  const d = new Date(ms);
+  const micros = Math.round((ts - Math.floor(ts)) * 1e6) % 1e6;
+  const base = d.toISOString().slice(0, 19);
+  return `${base}.${String(micros).padStart(6, '0')}Z`;
+}
+
+/** Seconds between two capture times, formatted for people: 0.042s, 12.5s, 3m05s. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '-';
+  if (seconds < 1) return `${(seconds * 1000).toFixed(1)}ms`;
+  if (seconds < 120) return `${seconds.toFixed(3)}s`;
+  const m = Math.floor(seconds / 60);
+  const s = Math.round(seconds - m * 60);
+  return `${m}m${String(s).padStart(2, '0')}s`;
+}

@@ -1,0 +1,264 @@
+/**
+ * The traffic engine: frames → decoded packets → fragments reassembled → connections with
+ * TCP analysis → in-order stream bytes for the connections a session layer asks to follow.
+ * Synchronous per frame; no allocation on the hot path of already-known flows.
+ */
+import { ipv4ToString, ipv6ToString } from '../core/addr.js';
+import type { DecodeIssue } from '../core/issues.js';
+import { issue } from '../core/issues.js';
+import type { Frame } from '../capture/frame.js';
+import { decodeFrame, decodeTransport } from '../decode/decoder.js';
+import { IpProto, Packet, TcpFlag } from '../decode/packet.js';
+import type { DatagramDecoder, StreamDecoder } from '../protocols/stream.js';
+import type { Connection } from './connection.js';
+import { FlowTable } from './flow-table.js';
+import type { IcmpError } from './icmp-link.js';
+import { IpDefragmenter } from './ip-defrag.js';
+import { TcpReassembler } from './tcp-reassembler.js';
+import { trackTcp } from './tcp-tracker.js';
+
+/** What the session layer plugs into the engine. All calls are synchronous. */
+export interface EngineHooks {
+  /**
+   * First payload byte(s) of a TCP connection were seen: return a decoder to receive the
+   * reassembled streams of both directions, or null to not follow this connection.
+   */
+  followTcp?(conn: Connection, firstPayload: Uint8Array, fromClient: boolean): StreamDecoder | null;
+  /** Every TCP segment after analysis (for timelines); cheap implementations only. */
+  tcpSegment?(conn: Connection, p: Packet, fromClient: boolean, analysis: number, frame: number, ts: number): void;
+  /** A UDP datagram: return a decoder for the connection on its first datagram (or null). */
+  followUdp?(conn: Connection, payload: Uint8Array, fromClient: boolean): DatagramDecoder | null;
+  icmpError?(e: IcmpError): void;
+}
+
+interface TcpFollow {
+  decoder: StreamDecoder;
+  c2s: TcpReassembler;
+  s2c: TcpReassembler;
+}
+
+interface UdpFollow {
+  decoder: DatagramDecoder | null;
+}
+
+export interface EngineStats {
+  frames: number;
+  ipPackets: number;
+  tcpPackets: number;
+  udpPackets: number;
+  icmpPackets: number;
+  nonIp: number;
+  unsupportedLink: number;
+  truncated: number;
+  malformed: number;
+  fragments: number;
+  reassembled: number;
+  linkTypes: Map<number, number>;
+  firstTs: number;
+  lastTs: number;
+}
+
+const MAX_ISSUES_KEPT = 500;
+const MAX_ICMP_KEPT = 10_000;
+
+export class TrafficEngine {
+  readonly flows = new FlowTable();
+  readonly defrag = new IpDefragmenter();
+  readonly icmpErrors: IcmpError[] = [];
+  readonly issues: DecodeIssue[] = [];
+  issueCount = 0;
+  readonly stats: EngineStats = {
+    frames: 0, ipPackets: 0, tcpPackets: 0, udpPackets: 0, icmpPackets: 0, nonIp: 0, unsupportedLink: 0,
+    truncated: 0, malformed: 0, fragments: 0, reassembled: 0, linkTypes: new Map(), firstTs: NaN, lastTs: NaN,
+  };
+  private readonly p = new Packet();
+  private readonly follows = new Map<Connection, TcpFollow | null>();
+  private readonly udpFollows = new Map<Connection, UdpFollow>();
+  private lastLinkType = -2;
+  private lastLinkCount = 0;
+
+  constructor(private readonly hooks: EngineHooks = {}) {}
+
+  report(i: DecodeIssue): void {
+    this.issueCount++;
+    if (this.issues.length < MAX_ISSUES_KEPT) this.issues.push(i);
+  }
+
+  frame(f: Frame): void {
+    const st = this.stats;
+    st.frames++;
+    if (f.linkType !== this.lastLinkType) {
+      if (this.lastLinkType !== -2) st.linkTypes.set(this.lastLinkType, (st.linkTypes.get(this.lastLinkType) ?? 0) + this.lastLinkCount);
+      this.lastLinkType = f.linkType;
+      this.lastLinkCount = 0;
+    }
+    this.lastLinkCount++;
+    const ts = f.ts;
+    if (Number.isFinite(ts)) {
+      if (!(ts >= st.firstTs)) st.firstTs = Number.isFinite(st.firstTs) ? Math.min(st.firstTs, ts) : ts;
+      if (!(ts <= st.lastTs)) st.lastTs = Number.isFinite(st.lastTs) ? Math.max(st.lastTs, ts) : ts;
+    }
+    const p = this.p;
+    if (!decodeFrame(p, f)) {
+      this.noteStop(p, f);
+      return;
+    }
+    st.ipPackets++;
+    if (p.isFragment) {
+      st.fragments++;
+      const whole = this.defrag.add(p, f.index, ts);
+      if (!whole) return;
+      st.reassembled++;
+      p.data = whole.data;
+      p.l3Offset = 0;
+      p.l4Offset = whole.l4Offset;
+      p.l4End = whole.data.length;
+      p.l4WireLength = whole.data.length - whole.l4Offset;
+      p.ipTotalLength = whole.data.length;
+      p.reassembled = true;
+    } else if (p.stop !== '') {
+      this.noteStop(p, f);
+      return;
+    }
+    if (!decodeTransport(p)) {
+      if (p.stop === 'truncated' || p.stop === 'malformed') this.noteStop(p, f);
+      return;
+    }
+    switch (p.proto) {
+      case IpProto.TCP:
+        st.tcpPackets++;
+        this.tcp(p, f);
+        break;
+      case IpProto.UDP:
+        st.udpPackets++;
+        this.udp(p, f);
+        break;
+      default:
+        st.icmpPackets++;
+        this.icmp(p, f);
+    }
+  }
+
+  private noteStop(p: Packet, f: Frame): void {
+    const st = this.stats;
+    switch (p.stop) {
+      case 'not-ip':
+        st.nonIp++;
+        break;
+      case 'link-unsupported':
+        st.unsupportedLink++;
+        break;
+      case 'truncated':
+        st.truncated++;
+        if (f.caplen >= f.origLen) this.report(issue('decode', f.index, f.ts, 0, p.stopDetail));
+        break;
+      case 'malformed':
+        st.malformed++;
+        this.report(issue('decode', f.index, f.ts, 0, p.stopDetail));
+        break;
+    }
+  }
+
+  private tcp(p: Packet, f: Frame): void {
+    const { conn, fromClient } = this.flows.lookup(p, 'tcp', f.index, f.ts, f.fileIndex);
+    const a = trackTcp(conn, p, fromClient, f.index, f.ts);
+    this.hooks.tcpSegment?.(conn, p, fromClient, a, f.index, f.ts);
+    let follow = this.follows.get(conn);
+    if (follow === undefined && p.segLength > 0 && p.payloadCaptured > 0 && this.hooks.followTcp) {
+      const payload = p.data.subarray(p.payloadOffset, p.payloadOffset + p.payloadCaptured);
+      const decoder = this.hooks.followTcp(conn, payload, fromClient);
+      follow = decoder ? { decoder, c2s: new TcpReassembler(0, decoder), s2c: new TcpReassembler(1, decoder) } : null;
+      if (decoder) {
+        conn.reassemble = true;
+        if (conn.syns.length > 0) follow!.c2s.syn(conn.client.baseSeq);
+        if (conn.synAck) follow!.s2c.syn(conn.server.baseSeq);
+      }
+      this.follows.set(conn, follow);
+    }
+    if (!follow) return;
+    const r = fromClient ? follow.c2s : follow.s2c;
+    const other = fromClient ? follow.s2c : follow.c2s;
+    const ts = Number.isFinite(f.ts) ? f.ts : conn.end;
+    if ((p.flags & TcpFlag.SYN) !== 0) r.syn(p.seq);
+    if (p.segLength > 0) {
+      r.segment(p.seq, p.data.subarray(p.payloadOffset, p.payloadOffset + p.payloadCaptured), p.segLength, f.index, ts);
+    }
+    if ((p.flags & TcpFlag.ACK) !== 0) other.acked(p.ack, f.index, ts);
+    if ((p.flags & (TcpFlag.FIN | TcpFlag.RST)) !== 0) {
+      r.finish(f.index, ts);
+      if ((p.flags & TcpFlag.RST) !== 0) other.finish(f.index, ts);
+    }
+  }
+
+  private udp(p: Packet, f: Frame): void {
+    const { conn, fromClient } = this.flows.lookup(p, 'udp', f.index, f.ts, f.fileIndex);
+    const e = fromClient ? conn.client : conn.server;
+    e.packets++;
+    e.bytes += p.segLength;
+    e.ipBytes += p.ipTotalLength;
+    if (e.firstFrame === 0) e.firstFrame = f.index;
+    e.lastFrame = f.index;
+    if (e.firstTtl < 0) e.firstTtl = p.ttl;
+    e.lastTtl = p.ttl;
+    if (p.ipTotalLength > e.maxIpLength) e.maxIpLength = p.ipTotalLength;
+    conn.lastFrame = f.index;
+    if (Number.isFinite(f.ts)) {
+      e.lastTime = f.ts;
+      conn.end = Math.max(conn.end, f.ts);
+    }
+    if (conn.lastFrame === conn.firstFrame && !fromClient) conn.history = '^';
+    let follow = this.udpFollows.get(conn);
+    const payload = p.data.subarray(p.payloadOffset, p.payloadOffset + p.payloadCaptured);
+    if (follow === undefined) {
+      follow = { decoder: this.hooks.followUdp?.(conn, payload, fromClient) ?? null };
+      this.udpFollows.set(conn, follow);
+    }
+    if (follow.decoder) follow.decoder.datagram(fromClient ? 0 : 1, payload, { frame: f.index, ts: f.ts });
+  }
+
+  private icmp(p: Packet, f: Frame): void {
+    const q = p.quote;
+    if (q.ipVersion === 0) return; // echo etc.
+    const v6 = q.ipVersion === 6;
+    const transport = q.proto === 6 ? 'tcp' : q.proto === 17 ? 'udp' : null;
+    const match = transport ? this.flows.findQuoted(v6, q.src4, q.dst4, q.src6, q.dst6, q.srcPort, q.dstPort, transport) : null;
+    const e: IcmpError = {
+      frame: f.index,
+      ts: f.ts,
+      v6: p.ipVersion === 6,
+      type: p.icmpType,
+      code: p.icmpCode,
+      mtu: p.icmpMtu,
+      reporter: p.ipVersion === 6 ? ipv6ToString(p.src6) : ipv4ToString(p.src4),
+      ttl: p.ttl,
+      quotedSrc: v6 ? ipv6ToString(q.src6) : ipv4ToString(q.src4),
+      quotedDst: v6 ? ipv6ToString(q.dst6) : ipv4ToString(q.dst4),
+      quotedProto: q.proto,
+      quotedSrcPort: q.srcPort,
+      quotedDstPort: q.dstPort,
+      quotedLength: q.totalLength,
+      quotedSeq: q.hasTcpSeq ? q.tcpSeq : null,
+      quotedDf: q.df,
+      connection: match ? match.conn : null,
+      quotedFromClient: match ? match.quotedFromClient : null,
+    };
+    if (this.icmpErrors.length < MAX_ICMP_KEPT) this.icmpErrors.push(e);
+    this.hooks.icmpError?.(e);
+  }
+
+  /** End of all input: flush reassemblers and fragment sets on capture time. */
+  finish(): void {
+    const st = this.stats;
+    if (this.lastLinkType !== -2) st.linkTypes.set(this.lastLinkType, (st.linkTypes.get(this.lastLinkType) ?? 0) + this.lastLinkCount);
+    this.lastLinkType = -2;
+    this.lastLinkCount = 0;
+    for (const [conn, follow] of this.follows) {
+      if (!follow) continue;
+      follow.c2s.finish(conn.lastFrame, conn.end);
+      follow.s2c.finish(conn.lastFrame, conn.end);
+      conn.client.gapBytes = follow.c2s.gapBytes;
+      conn.server.gapBytes = follow.s2c.gapBytes;
+    }
+    this.defrag.flush(Number.isFinite(st.lastTs) ? st.lastTs : 0);
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The connection table: finds the connection of a packet by its 5-tuple without
+ * building string keys (a symmetric numeric hash, then field comparison), creates new
+ * ones (originator = SYN sender, else a port heuristic), and starts a new connection when
+ * a SYN with a new ISN reuses a 4-tuple (Wireshark's "port numbers reused").
+ */
+import { ipv4ToString, ipv6ToString } from '../core/addr.js';
+import type { Packet } from '../decode/packet.js';
+import { TcpFlag } from '../decode/packet.js';
+import { Connection, type Transport } from './connection.js';
+
+/** Ports where the server side is known: RDP, RD Gateway/HTTPS, Kerberos, UDP side channel. */
+export const SERVER_PORTS = new Set([3389, 443, 88, 3391, 80, 8443, 22, 445, 389, 636, 53, 135, 3268]);
+
+function mix(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
+  x = Math.imul(x ^ (x >>> 15), 0x846ca68b);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+function fold6(b: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < 16; i += 4) h = mix(h ^ ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!));
+  return h;
+}
+
+export class FlowTable {
+  private readonly buckets = new Map<number, Connection | Connection[]>();
+  private nextId = 1;
+  /** Every connection in creation order (the report's list). */
+  readonly all: Connection[] = [];
+  /** Connections created past the cap are still tracked but not kept for the report. */
+  dropped = 0;
+
+  constructor(private readonly maxKept = 200_000) {}
+
+  get size(): number {
+    return this.all.length;
+  }
+
+  private hash(p: Packet, transport: Transport): number {
+    const a = p.ipVersion === 4 ? p.src4 : fold6(p.src6);
+    const b = p.ipVersion === 4 ? p.dst4 : fold6(p.dst6);
+    return hashFields(a, b, p.srcPort, p.dstPort, transport);
+  }
+
+  /**
+   * The connection this packet belongs to and whether it travels client→server
+   * (`fromClient`), creating the connection when needed.
+   */
+  lookup(p: Packet, transport: Transport, frame: number, ts: number, fileIndex: number): { conn: Connection; fromClient: boolean } {
+    const h = this.hash(p, transport);
+    const slot = this.buckets.get(h);
+    let found: Connection | undefined;
+    let fromClient = true;
+    if (slot !== undefined) {
+      const list = Array.isArray(slot) ? slot : [slot];
+      for (let i = list.length - 1; i >= 0; i--) {
+        const c = list[i]!;
+        if (c.transport !== transport) continue;
+        const dir = matchDir(c, p);
+        if (dir !== 0) {
+          found = c;
+          fromClient = dir === 1;
+          break;
+        }
+      }
+    }
+    if (found && transport === 'tcp' && (p.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN) {
+      // A new SYN on a used 4-tuple with a different ISN starts a new connection.
+      const fwd = fromClient ? found.client : found.server;
+      if (fwd.baseSeqSet && p.seq !== fwd.baseSeq) found = undefined;
+    }
+    if (found) return { conn: found, fromClient };
+
+    const conn = new Connection(this.nextId++, transport);
+    conn.start = ts;
+    conn.firstFrame = frame;
+    conn.fileIndex = fileIndex;
+    conn.v6 = p.ipVersion === 6;
+    // Decide the originator.
+    let senderIsClient = true;
+    if (transport === 'tcp' && (p.flags & TcpFlag.SYN) !== 0) {
+      senderIsClient = (p.flags & TcpFlag.ACK) === 0;
+      conn.originBy = senderIsClient ? 'syn' : 'syn-ack';
+    } else if (SERVER_PORTS.has(p.dstPort) && !SERVER_PORTS.has(p.srcPort)) {
+      conn.originBy = 'port';
+    } else if (SERVER_PORTS.has(p.srcPort) && !SERVER_PORTS.has(p.dstPort)) {
+      senderIsClient = false;
+      conn.originBy = 'port';
+    } else if (p.srcPort < 1024 && p.dstPort >= 1024) {
+      senderIsClient = false;
+      conn.originBy = 'port';
+    }
+    if (conn.v6) {
+      const s = p.src6.slice();
+      const d = p.dst6.slice();
+      conn.cAddr6 = senderIsClient ? s : d;
+      conn.sAddr6 = senderIsClient ? d : s;
+      conn.client.ip = ipv6ToString(conn.cAddr6);
+      conn.server.ip = ipv6ToString(conn.sAddr6);
+    } else {
+      conn.cAddr4 = senderIsClient ? p.src4 : p.dst4;
+      conn.sAddr4 = senderIsClient ? p.dst4 : p.src4;
+      conn.client.ip = ipv4ToString(conn.cAddr4);
+      conn.server.ip = ipv4ToString(conn.sAddr4);
+    }
+    conn.client.port = senderIsClient ? p.srcPort : p.dstPort;
+    conn.server.port = senderIsClient ? p.dstPort : p.srcPort;
+
+    if (slot === undefined) this.buckets.set(h, conn);
+    else if (Array.isArray(slot)) slot.push(conn);
+    else this.buckets.set(h, [slot, conn]);
+    if (this.all.length < this.maxKept) this.all.push(conn);
+    else this.dropped++;
+    return { conn, fromClient: senderIsClient };
+  }
+
+  /** Finds (without creating) the connection an ICMP error quotes; `quotedFromClient` tells the quoted packet's direction. */
+  findQuoted(
+    v6: boolean,
+    src4: number,
+    dst4: number,
+    src6: Uint8Array,
+    dst6: Uint8Array,
+    sport: number,
+    dport: number,
+    transport: Transport,
+  ): { conn: Connection; quotedFromClient: boolean } | null {
+    const slot = this.buckets.get(hashFields(v6 ? fold6(src6) : src4, v6 ? fold6(dst6) : dst4, sport, dport, transport));
+    if (slot === undefined) return null;
+    const list = Array.isArray(slot) ? slot : [slot];
+    for (let i = list.length - 1; i >= 0; i--) {
+      const c = list[i]!;
+      if (c.transport !== transport || c.v6 !== v6) continue;
+      if (!v6) {
+        if (c.cAddr4 === src4 && c.sAddr4 === dst4 && c.client.port === sport && c.server.port === dport) return { conn: c, quotedFromClient: true };
+        if (c.sAddr4 === src4 && c.cAddr4 === dst4 && c.server.port === sport && c.client.port === dport) return { conn: c, quotedFromClient: false };
+      } else if (c.cAddr6 && c.sAddr6) {
+        if (eq16(c.cAddr6, src6) && eq16(c.sAddr6, dst6) && c.client.port === sport && c.server.port === dport) return { conn: c, quotedFromClient: true };
+        if (eq16(c.sAddr6, src6) && eq16(c.cAddr6, dst6) && c.server.port === sport && c.client.port === dport) return { conn: c, quotedFromClient: false };
+      }
+    }
+    return null;
+  }
+}
+
+function hashFields(a: number, b: number, sport: number, dport: number, transport: Transport): number {
+  const ea = mix(a ^ Math.imul(sport + 1, 0x9e3779b1));
+  const eb = mix(b ^ Math.imul(dport + 1, 0x9e3779b1));
+  return mix((ea ^ eb) + (transport === 'tcp' ? 6 : 17));
+}
+
+function eq16(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** 1 when p goes client→server, -1 server→client, 0 not this connection. */
+function matchDir(c: Connection, p: Packet): number {
+  if (p.ipVersion === 4) {
+    if (c.v6) return 0;
+    if (p.src4 === c.cAddr4 && p.dst4 === c.sAddr4 && p.srcPort === c.client.port && p.dstPort === c.server.port) return 1;
+    if (p.src4 === c.sAddr4 && p.dst4 === c.cAddr4 && p.srcPort === c.server.port && p.dstPort === c.client.port) return -1;
+    return 0;
+  }
+  if (!c.v6 || !c.cAddr6 || !c.sAddr6) return 0;
+  if (p.srcPort === c.client.port && p.dstPort === c.server.port && eq16(p.src6, c.cAddr6) && eq16(p.dst6, c.sAddr6)) return 1;
+  if (p.srcPort === c.server.port && p.dstPort === c.client.port && eq16(p.src6, c.sAddr6) && eq16(p.dst6, c.cAddr6)) return -1;
+  return 0;
+}

@@ -1,0 +1,149 @@
+/**
+ * The report model: versioned and JSON-serialisable; the only input to renderers.
+ * Field names are stable: later stages add fields, never rename them.
+ */
+export const REPORT_SCHEMA = 'rdpdiag.report/1';
+
+export interface Endpoint {
+  ip: string;
+  port: number;
+}
+
+export interface TcpSummary {
+  retransmissions: number;
+  fastRetransmissions: number;
+  spuriousRetransmissions: number;
+  outOfOrder: number;
+  lostSegments: number;
+  ackedUnseen: number;
+  dupAcks: number;
+  zeroWindows: number;
+  keepAlives: number;
+  windowFull: number;
+  resets: number;
+  synRetransmissions: number;
+  mss: { client: number | null; server: number | null };
+  windowScale: { client: number | null; server: number | null };
+  ttl: { client: number | null; server: number | null };
+  /** Wireshark's initial RTT (SYN → ACK of SYN-ACK) in milliseconds. */
+  rttMs: number | null;
+  /** Per direction (what each side sent). */
+  byDirection: { client: DirectionCounters; server: DirectionCounters };
+  synSchedule: { frame: number; at: string; offsetSec: number }[];
+  gapBytes: { client: number; server: number };
+}
+
+export interface DirectionCounters {
+  retransmissions: number;
+  fastRetransmissions: number;
+  spuriousRetransmissions: number;
+  outOfOrder: number;
+  lostSegments: number;
+  ackedUnseen: number;
+  dupAcks: number;
+  zeroWindows: number;
+  keepAlives: number;
+  resets: number;
+  fins: number;
+  maxIpLength: number;
+  maxSegment: number;
+  ttlRange: [number, number] | null;
+}
+
+export interface ConnectionReport {
+  id: number;
+  transport: 'tcp' | 'udp';
+  client: Endpoint;
+  server: Endpoint;
+  /** How the client side was decided: syn, syn-ack, port, first-packet. */
+  originBy: string;
+  file: string;
+  start: string;
+  end: string;
+  startTs: number;
+  endTs: number;
+  durationSec: number;
+  firstFrame: number;
+  lastFrame: number;
+  state: string;
+  history: string;
+  packets: { client: number; server: number };
+  bytes: { client: number; server: number };
+  tcp?: TcpSummary;
+  [extra: string]: unknown;
+}
+
+export interface FileReport {
+  path: string;
+  format: string;
+  gzip: boolean;
+  frames: number;
+  bytes: number;
+  truncated: boolean;
+}
+
+export interface WarningReport {
+  file?: string;
+  frame: number;
+  offset: number;
+  protocol: string;
+  severity: string;
+  message: string;
+}
+
+export interface CaptureReport {
+  frames: number;
+  files: FileReport[];
+  formats: string[];
+  linkTypes: { linkType: number; name: string; frames: number }[];
+  first: string | null;
+  last: string | null;
+  durationSec: number | null;
+  /** Packets the capture itself lost (pcapng ISB / live statistics), null when unknown. */
+  dropped: number | null;
+  interfaces: { file: string; id: number; linkType: number; snaplen: number; name?: string; dropped?: number; received?: number }[];
+  packets: { ip: number; tcp: number; udp: number; icmp: number; nonIp: number; truncated: number; malformed: number; fragments: number; reassembled: number };
+  warnings: WarningReport[];
+  warningCount: number;
+  /** Connections tracked beyond the report's list limit. */
+  connectionsNotListed: number;
+}
+
+export interface FragmentReport {
+  src: string;
+  dst: string;
+  proto: number;
+  id: number;
+  fragments: { frame: number; offset: number; length: number; more: boolean }[];
+  hasFirst: boolean;
+  hasLast: boolean;
+  firstFrame: number;
+  firstAt: string;
+  waitedSec: number;
+  reason: string;
+  srcPort: number;
+  dstPort: number;
+}
+
+export interface IcmpReport {
+  frame: number;
+  at: string;
+  type: number;
+  code: number;
+  name: string;
+  mtu: number | null;
+  reporter: string;
+  ttl: number;
+  quoted: { src: string; dst: string; proto: number; srcPort: number; dstPort: number; length: number; seq: number | null; df: boolean };
+  connection: number | null;
+}
+
+export interface Report {
+  schema: string;
+  tool: { name: 'rdpdiag'; version: string };
+  capture: CaptureReport;
+  connections: ConnectionReport[];
+  fragments: { reassembled: number; overlapConflicts: number; incomplete: FragmentReport[] };
+  icmp: IcmpReport[];
+  [extra: string]: unknown;
+}
