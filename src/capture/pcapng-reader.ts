@@ -27,8 +27,8 @@ export const SECRETS_TLS = 0x544c534b;
 export const MAX_BLOCK = 32 << 20;
 const RESYNC_SCAN = 4 << 20;
 
-/** Records that Wireshark shows as frames although they carry no link-layer packet. */
-const NON_PACKET_FRAME_TYPES = new Set([BT_JOURNAL, 0x204, 0x205, 0x206, 0x207, 0x208, 0x209, 0x20a, 0x20b, 0x211, 0x212, 0x213, 0x216, 0x217]);
+/** Records that Wireshark (4.0) shows as frames although they carry no link-layer packet: systemd journal, sysdig events and custom blocks. */
+const NON_PACKET_FRAME_TYPES = new Set([BT_JOURNAL, 0xbad, 0x40000bad, 0x204, 0x205, 0x206, 0x207, 0x208, 0x209, 0x20a, 0x20b, 0x211, 0x212, 0x213, 0x216, 0x217]);
 /** Link type used for those records so decoders skip them. */
 export const LINKTYPE_NON_PACKET = -1;
 
