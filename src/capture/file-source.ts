@@ -43,6 +43,13 @@ export class FileSource implements CaptureSource {
             this.label,
           );
         }
+        if (h.versionMajor !== 2) {
+          throw new RdpdiagError(
+            ErrorCode.NOT_A_CAPTURE,
+            `${this.label}: pcap version ${h.versionMajor}.${h.versionMinor} is not supported (only 2.x is defined)`,
+            this.label,
+          );
+        }
         format = h.nanos ? 'pcap-ns' : 'pcap';
         sink.interface({ id: 0, linkType: h.linkType, snaplen: h.snaplen }, this.fileIndex);
         w.start += 24;

@@ -60,6 +60,7 @@ export async function readPcapngBlocks(w: ReadWindow, sink: FrameSink, fileIndex
   let sections = 0;
   let truncated = false;
   let ifaceBase = 0; // interface ids reported to the sink are unique across sections
+  let skipSection = false; // a section of an unsupported major version is skipped whole
 
   const report = (msg: string, severity: 'warning' | 'error' = 'warning', offset = w.offset) =>
     sink.issue({ ...issue('pcapng', index + 1, NaN, offset, `${label}: ${msg}`, severity), file: label });
@@ -136,11 +137,19 @@ export async function readPcapngBlocks(w: ReadWindow, sink: FrameSink, fileIndex
     }
     const bodyStart = s + 8;
     const bodyEnd = s + len - 4;
+    if (skipSection && type !== BT_SHB) {
+      w.start += len;
+      continue;
+    }
     switch (type) {
       case BT_SHB: {
         sections++;
         ifaceBase += ifaces.length;
         ifaces = [];
+        const major = u16(b, bodyStart + 4, le);
+        const minor = u16(b, bodyStart + 6, le);
+        skipSection = major !== 1 || (minor !== 0 && minor !== 2);
+        if (skipSection) report(`section ${sections} has pcapng version ${major}.${minor}; only 1.0 (and the 1.2 some writers use) are defined; its blocks are skipped`, 'error');
         break;
       }
       case BT_IDB: {
