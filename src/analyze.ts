@@ -8,39 +8,68 @@ import { FileSource } from './capture/file-source.js';
 import type { CaptureSource, FrameSink, SourceSummary } from './capture/source.js';
 import { TrafficEngine, type EngineHooks } from './reassembly/engine.js';
 import { buildCapture, buildConnection, buildFragments, buildIcmp } from './report/build-capture.js';
-import { REPORT_SCHEMA, type Report } from './report/model.js';
+import { sessionFields } from './report/build-session.js';
 import { icmpLabel } from './report/icmp-label.js';
+import { REPORT_SCHEMA, type Report } from './report/model.js';
+import { redactDeep } from './report/redact.js';
+import { Session } from './session/session.js';
 
 export const VERSION = '0.1.0';
 
 export interface AnalyzeOptions {
-  /** Session layer to plug into the engine (protocol decoders, state machines). */
-  session?: SessionLayer;
-  /** Called for each frame before the engine sees it (tests, live progress). */
+  /** NSS key log files for TLS decryption. */
+  keylogs?: string[];
+  /** Decrypt TLS when secrets are available (default true). */
+  decrypt?: boolean;
+  /** Redact user names, cookies, principals (default true). */
+  redact?: boolean;
+  /** Run the session layer (protocol decoders, state machines); default true. */
+  sessions?: boolean;
+  /** Extra engine hooks (tests); called after the session layer's. */
+  hooks?: EngineHooks;
+  /** Called for each frame before the engine sees it (tests, progress). */
   onFrame?: (f: Frame) => void;
+  /** Later stages (findings, verdict) extend the report here, before redaction. */
+  extend?: ((report: Report, ctx: AnalysisContext) => void)[];
 }
 
-/** What the session layer provides to the pipeline. */
-export interface SessionLayer {
-  hooks: EngineHooks;
-  secrets(s: EmbeddedSecrets): void;
-  /** Adds its parts to the report (connection fields, events, findings). */
-  complete(report: Report, engine: TrafficEngine): void;
+export interface AnalysisContext {
+  engine: TrafficEngine;
+  session: Session | null;
+}
+
+function combineHooks(a: EngineHooks | undefined, b: EngineHooks | undefined): EngineHooks {
+  if (!a) return b ?? {};
+  if (!b) return a;
+  return {
+    followTcp: (c, p, d) => a.followTcp?.(c, p, d) ?? b.followTcp?.(c, p, d) ?? null,
+    followUdp: (c, p, d) => a.followUdp?.(c, p, d) ?? b.followUdp?.(c, p, d) ?? null,
+    tcpSegment: (c, p, d, x, f, t) => {
+      a.tcpSegment?.(c, p, d, x, f, t);
+      b.tcpSegment?.(c, p, d, x, f, t);
+    },
+    icmpError: (e) => {
+      a.icmpError?.(e);
+      b.icmpError?.(e);
+    },
+  };
 }
 
 export async function analyzeSources(sources: CaptureSource[], options: AnalyzeOptions = {}): Promise<Report> {
-  const session = options.session;
-  const engine = new TrafficEngine(session?.hooks ?? {});
+  const session = options.sessions === false ? null : new Session({ decrypt: options.decrypt !== false });
+  for (const k of options.keylogs ?? []) session?.secrets.addKeyLogFile(k);
+  const engine = new TrafficEngine(combineHooks(session?.hooks, options.hooks));
   const interfaces: { file: string; info: InterfaceInfo }[] = [];
   const summaries: SourceSummary[] = [];
   const fileLabels: string[] = [];
   for (const src of sources) {
     fileLabels[src.fileIndex] = src.label;
     const label = src.label;
+    const onFrame = options.onFrame;
     const sink: FrameSink = {
-      frame: options.onFrame
+      frame: onFrame
         ? (f) => {
-            options.onFrame!(f);
+            onFrame(f);
             engine.frame(f);
           }
         : (f) => engine.frame(f),
@@ -50,21 +79,31 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
         if (existing) existing.info = { ...info };
         else interfaces.push({ file: label, info: { ...info } });
       },
-      secrets: (s: EmbeddedSecrets) => session?.secrets(s),
+      secrets: (s: EmbeddedSecrets) => session?.addEmbeddedSecrets(s),
     };
     summaries.push(await src.run(sink));
   }
   engine.finish();
+  const captureEnd = Number.isFinite(engine.stats.lastTs) ? engine.stats.lastTs : 0;
   const report: Report = {
     schema: REPORT_SCHEMA,
     tool: { name: 'rdpdiag', version: VERSION },
     capture: buildCapture(engine, summaries, interfaces),
-    connections: engine.flows.all.map((c) => buildConnection(c, fileLabels[c.fileIndex] ?? '')),
+    connections: engine.flows.all.map((c) => {
+      const r = buildConnection(c, fileLabels[c.fileIndex] ?? '');
+      const rec = session?.record(c);
+      if (rec) Object.assign(r, sessionFields(rec, c, captureEnd));
+      else r['protocol'] = 'other';
+      return r;
+    }),
     fragments: buildFragments(engine),
     icmp: buildIcmp(engine, icmpLabel),
   };
-  session?.complete(report, engine);
-  return report;
+  if (session) {
+    report['secrets'] = { keyLogs: session.secrets.sources.map((s) => ({ origin: s.origin, sessions: s.added, badLines: s.badLines })) };
+  }
+  for (const f of options.extend ?? []) f(report, { engine, session });
+  return options.redact === false ? report : redactDeep(report);
 }
 
 export async function analyzeFiles(paths: string[], options: AnalyzeOptions = {}): Promise<Report> {

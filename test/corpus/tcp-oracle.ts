@@ -55,14 +55,11 @@ export async function compareFile(file: string): Promise<FileComparison> {
       onFrame: () => {
         ourFrames++;
       },
-      session: {
-        hooks: {
-          tcpSegment: (_c, _p, _fc, a, frame) => {
-            if (a) flags.set(frame, a);
-          },
+      sessions: false,
+      hooks: {
+        tcpSegment: (_c, _p, _fc, a, frame) => {
+          if (a) flags.set(frame, a);
         },
-        secrets: () => {},
-        complete: () => {},
       },
     });
   } catch (e) {

@@ -1,0 +1,174 @@
+/**
+ * Adds the session layer's per-connection results to the report: protocol, handshake
+ * phases, who closed and how, and the RDP/TLS/CredSSP/NTLM/Kerberos/RD Gateway facts, with
+ * code names from src/codes and a bounded event timeline.
+ */
+import { isoTime } from '../core/time.js';
+import { eproxyError } from '../codes/eproxy.js';
+import { errinfo } from '../codes/errinfo.js';
+import { kerberosError } from '../codes/kerberos-errors.js';
+import { ntstatus } from '../codes/ntstatus.js';
+import { rdpNegFailure } from '../codes/rdp-neg-failure.js';
+import { rdpProtocolNames, rdpProtocol } from '../codes/rdp-protocols.js';
+import { tlsAlert } from '../codes/tls-alerts.js';
+import { tlsCipherSuiteName } from '../codes/tls-cipher-suites.js';
+import { tlsVersionName } from '../codes/tls-versions.js';
+import { dpuReason } from '../codes/dpu-reason.js';
+import type { Connection } from '../reassembly/connection.js';
+import { closeInfo } from '../session/close.js';
+import type { ConnectionRecord } from '../session/connection-record.js';
+import type { SessionEvent } from '../session/events.js';
+import type { ConnectionReport } from './model.js';
+
+const hex = (n: number, w = 8) => `0x${(n >>> 0).toString(16).toUpperCase().padStart(w, '0')}`;
+
+export function sessionFields(rec: ConnectionRecord, conn: Connection, captureEnd: number): Record<string, unknown> {
+  const close = closeInfo(conn, rec, captureEnd);
+  const out: Record<string, unknown> = {
+    protocol: rec.protocol,
+    phase: rec.machine.current,
+    phases: rec.machine.phases.map((p) => ({ name: p.name, frame: p.frame, at: isoTime(p.ts), inferred: p.inferred })),
+    closedBy: close.closedBy,
+    closeKind: close.closeKind,
+    closeFrame: close.frame,
+  };
+  if (close.rst) out['reset'] = close.rst;
+  if (rec.protocol === 'rdp' || rec.rdp.negotiation !== null || rec.rdp.requestedProtocols !== null) out['rdp'] = rdpReport(rec);
+  if (rec.tls.clientHelloFrame !== null) out['tls'] = tlsReport(rec);
+  if (rec.credssp.requests > 0) out['credssp'] = credsspReport(rec);
+  if (rec.ntlm.messages.length > 0) out['ntlm'] = { ...rec.ntlm };
+  if (rec.kerberos.messages.length > 0 || rec.kerberos.errors.length > 0) out['kerberos'] = kerberosReport(rec);
+  if (rec.protocol === 'rdp-gateway' || rec.rdg.http.length > 0) out['rdg'] = rdgReport(rec);
+  if (rec.inner) {
+    out['inner'] = {
+      protocol: rec.inner.protocol,
+      phase: rec.inner.machine.current,
+      phases: rec.inner.machine.phases.map((p) => ({ name: p.name, frame: p.frame, at: isoTime(p.ts), inferred: p.inferred })),
+      rdp: rdpReport(rec.inner),
+      ...(rec.inner.tls.clientHelloFrame !== null ? { tls: tlsReport(rec.inner) } : {}),
+      ...(rec.inner.credssp.requests > 0 ? { credssp: credsspReport(rec.inner) } : {}),
+      ...(rec.inner.ntlm.messages.length > 0 ? { ntlm: { ...rec.inner.ntlm } } : {}),
+    };
+  }
+  out['decrypted'] = rec.decryptedEvents > 0 || (rec.inner?.decryptedEvents ?? 0) > 0;
+  out['events'] = rec.timeline.events.map(eventReport);
+  if (rec.timeline.dropped > 0) out['eventsNotListed'] = rec.timeline.dropped;
+  out['eventCounts'] = Object.fromEntries(rec.timeline.bulkCounts);
+  return out;
+}
+
+function rdpReport(rec: ConnectionRecord) {
+  const r = rec.rdp;
+  return {
+    cookie: r.cookie,
+    routingToken: r.routingToken,
+    requestedProtocols: r.requestedProtocols === null ? [] : rdpProtocolNames(r.requestedProtocols),
+    requestedProtocolsValue: r.requestedProtocols,
+    negotiation: r.negotiation,
+    selectedProtocol: r.selectedProtocol === null ? null : rdpProtocol(r.selectedProtocol).name,
+    selectedProtocolValue: r.selectedProtocol,
+    negFailure: r.negFailure === null ? null : { code: r.negFailure, name: rdpNegFailure(r.negFailure).name, frame: r.negFrame },
+    clientBuild: r.clientBuild,
+    clientName: r.clientName,
+    clientVersion: r.clientVersion === null ? null : hex(r.clientVersion),
+    desktop: r.desktop,
+    keyboardLayout: r.keyboardLayout === null ? null : hex(r.keyboardLayout),
+    supportsErrorInfoPdu: r.earlyCapabilityFlags === null ? null : (r.earlyCapabilityFlags & 1) !== 0,
+    channels: r.channels,
+    serverVersion: r.serverVersion === null ? null : hex(r.serverVersion),
+    encryptionMethod: r.encryptionMethod,
+    encryptionLevel: r.encryptionLevel,
+    serverCertType: r.serverCertType,
+    errorInfo: r.errorInfo.map((e) => ({ code: e.value, hex: hex(e.value), name: errinfo(e.value).name, frame: e.frame, decrypted: e.decrypted })),
+    dpu: r.dpu ? { reason: r.dpu.reason, name: dpuReason(r.dpu.reason).name, frame: r.dpu.frame, from: r.dpu.dir === 1 ? 'server' : 'client' } : null,
+    earlyUserAuth: r.earlyUserAuth ? { result: r.earlyUserAuth.result, name: r.earlyUserAuth.result === 0 ? 'AUTHZ_SUCCESS' : r.earlyUserAuth.result === 5 ? 'AUTHZ_ACCESS_DENIED' : `AUTHZ_${r.earlyUserAuth.result}`, frame: r.earlyUserAuth.frame } : null,
+    licenseErrors: r.licenseErrors,
+    logonErrors: r.logonErrors,
+    userName: r.userName,
+    domain: r.domain,
+  };
+}
+
+function tlsReport(rec: ConnectionRecord) {
+  const t = rec.tls;
+  return {
+    clientHelloFrame: t.clientHelloFrame,
+    clientVersions: t.clientVersions.map(tlsVersionName),
+    offeredSuites: t.offeredSuites.length,
+    offeredSuiteNames: t.offeredSuites.slice(0, 64).map(tlsCipherSuiteName),
+    sni: t.sni,
+    alpn: t.alpn,
+    serverHelloFrame: t.serverHelloFrame,
+    serverVersion: t.serverVersion === null ? null : tlsVersionName(t.serverVersion),
+    suite: t.suite === null ? null : tlsCipherSuiteName(t.suite),
+    helloRetryRequest: t.helloRetryRequest,
+    certificate: t.certificate,
+    certificateRequested: t.certificateRequested,
+    alerts: t.alerts.map((a) => ({ from: a.from, level: a.level === 2 ? 'fatal' : a.level === 1 ? 'warning' : String(a.level), description: a.description, name: tlsAlert(a.description).name, frame: a.frame, decrypted: a.decrypted })),
+    encryptedAlerts: t.encryptedAlerts,
+    handshakeComplete: t.handshakeComplete ? { frame: t.handshakeComplete.frame, inferred: t.handshakeComplete.inferred } : null,
+    records: t.records,
+    decryption: t.decryption,
+  };
+}
+
+function credsspReport(rec: ConnectionRecord) {
+  const c = rec.credssp;
+  return {
+    version: c.version,
+    requests: c.requests,
+    errorCode: c.errorCode === null ? null : hex(c.errorCode),
+    ntstatus: c.errorCode === null ? null : ntstatus(c.errorCode).name,
+    errorFrame: c.errorFrame,
+    errorFrom: c.errorFrom,
+    tokenKinds: c.tokenKinds,
+    clientNonce: c.clientNonce,
+  };
+}
+
+function kerberosReport(rec: ConnectionRecord) {
+  const k = rec.kerberos;
+  return {
+    messages: k.messages,
+    errors: k.errors.map((e) => ({ ...e, name: kerberosError(e.code).name, stime: isoTime(e.stime) })),
+  };
+}
+
+function rdgReport(rec: ConnectionRecord) {
+  const g = rec.rdg;
+  const named = (x: { statusCode: number; frame: number } | null) => (x ? { ...x, hex: hex(x.statusCode), name: x.statusCode === 0 ? 'S_OK' : eproxyError(x.statusCode).name } : null);
+  return {
+    transport: g.transport,
+    http: g.http,
+    handshake: g.handshake ? { ...g.handshake, name: g.handshake.errorCode === 0 ? 'S_OK' : eproxyError(g.handshake.errorCode).name } : null,
+    tunnel: named(g.tunnel),
+    tunnelAuth: g.tunnelAuth ? { ...g.tunnelAuth, name: g.tunnelAuth.errorCode === 0 ? 'S_OK' : eproxyError(g.tunnelAuth.errorCode).name } : null,
+    channel: named(g.channel),
+    targetServers: g.targetServers,
+    closeChannel: named(g.closeChannel),
+    websocketClose: g.websocketClose,
+    dataBytes: g.dataBytes,
+  };
+}
+
+const SKIP_KEYS = new Set(['type', 'frame', 'ts', 'dir', 'firstFrame', 'decrypted']);
+
+function eventReport(e: SessionEvent): { type: string; frame: number; at: string; dir?: string; decrypted?: boolean; detail: Record<string, unknown> } {
+  const detail: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(e as unknown as Record<string, unknown>)) {
+    if (SKIP_KEYS.has(k) || v === undefined) continue;
+    if (v instanceof Uint8Array) continue;
+    detail[k] = v;
+  }
+  const d = (e as { dir?: number }).dir;
+  return {
+    type: e.type,
+    frame: e.frame,
+    at: isoTime(e.ts),
+    ...(d === 0 ? { dir: 'c→s' } : d === 1 ? { dir: 's→c' } : {}),
+    ...((e as { decrypted?: boolean }).decrypted ? { decrypted: true } : {}),
+    detail,
+  };
+}
+
+export type { ConnectionReport };

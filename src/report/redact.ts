@@ -1,0 +1,35 @@
+/**
+ * Redaction of personal data in reports (on by default): user names, mstshash cookies,
+ * client host names, NTLM user/domain/workstation, Kerberos principals and realms, gateway
+ * user ids and target servers. A redacted value becomes a short stable tag so that the same
+ * user is recognisable across connections of one report without being named.
+ */
+import { createHash } from 'node:crypto';
+
+export const SENSITIVE_KEYS = new Set([
+  'cookie', 'routingToken', 'userName', 'domainName', 'domain', 'workstation', 'clientName', 'cname', 'sname', 'realm', 'crealm',
+  'ticketSname', 'ticketRealm', 'rdgUserId', 'targetServers', 'altTargetServers', 'clientAddress', 'clientDir', 'workingDir',
+  'spn', 'targetName', 'targetDomain', 'dclocatorHint', 'salt', 'clientDigProductId',
+]);
+
+export function redactValue(v: string): string {
+  if (v === '') return v;
+  const h = createHash('sha256').update(v).digest('hex').slice(0, 6);
+  return `‹redacted:${h}›`;
+}
+
+/** Returns a deep copy of `x` with sensitive string fields replaced. */
+export function redactDeep<T>(x: T): T {
+  return walk(x, false) as T;
+}
+
+function walk(x: unknown, sensitive: boolean): unknown {
+  if (typeof x === 'string') return sensitive ? redactValue(x) : x;
+  if (Array.isArray(x)) return x.map((v) => walk(v, sensitive));
+  if (x && typeof x === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x as Record<string, unknown>)) out[k] = walk(v, sensitive || SENSITIVE_KEYS.has(k));
+    return out;
+  }
+  return x;
+}
