@@ -15,6 +15,10 @@ function emit(report: Report, format: string, output: string | undefined, all: b
   else process.stdout.write(text);
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 export function exitCodeFor(report: Report): number {
   const v = report['verdict'] as { cause?: string } | undefined;
   if (!v || !v.cause || v.cause === 'healthy' || v.cause === 'no-rdp-traffic') return ExitCode.HEALTHY;
@@ -36,11 +40,14 @@ export async function main(argv: string[]): Promise<void> {
     .option('-f, --format <format>', 'text or json', 'text')
     .option('-o, --output <file>', 'write the report to a file')
     .option('--all', 'list every connection in text output', false)
-    .action(async (files: string[], opts: { format: string; output?: string; all: boolean }) => {
+    .option('--keylog <file>', 'TLS key log (SSLKEYLOGFILE format); repeatable', collect, [] as string[])
+    .option('--no-decrypt', 'do not decrypt TLS even when secrets are available')
+    .option('--no-redact', 'show user names, cookies and principals instead of redacting them')
+    .action(async (files: string[], opts: { format: string; output?: string; all: boolean; keylog: string[]; decrypt: boolean; redact: boolean }) => {
       if (opts.format !== 'text' && opts.format !== 'json') {
         throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--format must be text or json, not '${opts.format}'`);
       }
-      const report = await analyzeFiles(files);
+      const report = await analyzeFiles(files, { keylogs: opts.keylog, decrypt: opts.decrypt, redact: opts.redact });
       emit(report, opts.format, opts.output, opts.all);
       process.exitCode = exitCodeFor(report);
     });
@@ -65,7 +72,8 @@ export async function main(argv: string[]): Promise<void> {
       const src = await openLive(liveOpts);
       const report = await analyzeSources([src]);
       emit(report, opts.format, opts.output, false);
-      process.exitCode = exitCodeFor(report);
+      // node_pcap keeps its native handle until one more packet arrives: exit explicitly.
+      process.exit(exitCodeFor(report));
     });
 
   program
