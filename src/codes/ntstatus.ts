@@ -7,6 +7,7 @@
 import { defineTable, type CodeEntry, type CodeInfo } from './table.js';
 
 const SRC = 'protocol-facts 6.2; [S-FREERDP] winpr nt.h, nla.c';
+const SSPI = 'winerror.h SEC_E_* (commonly published value; not in protocol-facts) — UNVERIFIED';
 const WS = 'Wireshark NTSTATUS table (tshark 4.0.17 -G values); not in protocol-facts';
 
 export const NTSTATUS_CODES = [
@@ -50,6 +51,20 @@ export const NTSTATUS_CODES = [
   { code: 0xc0000233, name: 'STATUS_DOMAIN_CONTROLLER_NOT_FOUND', meaning: 'No domain controller was found.', verified: true, source: WS },
   { code: 0xc0000236, name: 'STATUS_CONNECTION_REFUSED', meaning: 'The connection was refused.', verified: true, source: WS },
   { code: 0xc000023d, name: 'STATUS_HOST_UNREACHABLE', meaning: 'The host is unreachable.', verified: true, source: WS },
+  // SSPI HRESULTs: Windows CredSSP servers also put these in TSRequest.errorCode (e.g. the
+  // awakecoding rdp-nla-ntlm-rejected captures carry 0x80090302 when NTLM is refused). Values are
+  // the winerror.h SEC_E_* constants as commonly published; only 0x8009030C appears in
+  // protocol-facts (8.3), so the others are marked unverified.
+  { code: 0x8009030c, name: 'SEC_E_LOGON_DENIED', meaning: 'The logon attempt failed (SSPI).', verified: true, source: 'protocol-facts 8.3 (rdpgw)' },
+  { code: 0x80090302, name: 'SEC_E_UNSUPPORTED_FUNCTION', meaning: 'The function requested is not supported — typically the server refuses the offered authentication package (e.g. NTLM blocked by policy) or a CredSSP version/oracle remediation mismatch.', verified: false, source: SSPI },
+  { code: 0x80090308, name: 'SEC_E_INVALID_TOKEN', meaning: 'The token supplied to the function is invalid.', verified: false, source: SSPI },
+  { code: 0x8009030d, name: 'SEC_E_UNKNOWN_CREDENTIALS', meaning: 'The credentials supplied were not recognised.', verified: false, source: SSPI },
+  { code: 0x8009030e, name: 'SEC_E_NO_CREDENTIALS', meaning: 'No credentials are available in the security package.', verified: false, source: SSPI },
+  { code: 0x80090311, name: 'SEC_E_NO_AUTHENTICATING_AUTHORITY', meaning: 'No authority (domain controller) could be contacted for authentication.', verified: false, source: SSPI },
+  { code: 0x80090322, name: 'SEC_E_WRONG_PRINCIPAL', meaning: 'The target principal name is incorrect (SPN mismatch).', verified: false, source: SSPI },
+  { code: 0x80090324, name: 'SEC_E_TIME_SKEW', meaning: 'The clocks on the client and server machines are skewed.', verified: false, source: SSPI },
+  { code: 0x80090325, name: 'SEC_E_UNTRUSTED_ROOT', meaning: 'The certificate chain was issued by an untrusted authority.', verified: false, source: SSPI },
+  { code: 0x80090304, name: 'SEC_E_INTERNAL_ERROR', meaning: 'The Local Security Authority cannot be contacted.', verified: false, source: SSPI },
 ] as const satisfies readonly CodeEntry[];
 
 export const ntstatusTable = defineTable({

@@ -27,7 +27,7 @@ export function sessionFields(rec: ConnectionRecord, conn: Connection, captureEn
   const out: Record<string, unknown> = {
     protocol: rec.protocol,
     phase: rec.machine.current,
-    phases: rec.machine.phases.map((p) => ({ name: p.name, frame: p.frame, at: isoTime(p.ts), inferred: p.inferred })),
+    phases: rec.machine.phases.map((p) => ({ name: p.name, frame: p.frame, at: isoTime(p.ts), offsetSec: Math.round((p.ts - conn.start) * 1e6) / 1e6, inferred: p.inferred })),
     closedBy: close.closedBy,
     closeKind: close.closeKind,
     closeFrame: close.frame,
@@ -43,7 +43,7 @@ export function sessionFields(rec: ConnectionRecord, conn: Connection, captureEn
     out['inner'] = {
       protocol: rec.inner.protocol,
       phase: rec.inner.machine.current,
-      phases: rec.inner.machine.phases.map((p) => ({ name: p.name, frame: p.frame, at: isoTime(p.ts), inferred: p.inferred })),
+      phases: rec.inner.machine.phases.map((p) => ({ name: p.name, frame: p.frame, at: isoTime(p.ts), offsetSec: Math.round((p.ts - conn.start) * 1e6) / 1e6, inferred: p.inferred })),
       rdp: rdpReport(rec.inner),
       ...(rec.inner.tls.clientHelloFrame !== null ? { tls: tlsReport(rec.inner) } : {}),
       ...(rec.inner.credssp.requests > 0 ? { credssp: credsspReport(rec.inner) } : {}),

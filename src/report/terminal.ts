@@ -3,6 +3,7 @@
  */
 import Table from 'cli-table3';
 import { formatDuration } from '../core/time.js';
+import { isLadderConnection, renderLadder } from './ladder.js';
 import type { ConnectionReport, Report } from './model.js';
 
 export interface TextOptions {
@@ -56,6 +57,13 @@ export function renderText(r: Report, opts: TextOptions = {}): string {
   }
   out.push(`Connections: ${conns.length}${shown.length < conns.length ? ` (showing ${shown.length}; --all for every one)` : ''}`);
   if (conns.length > 0) out.push(t.toString());
+  const ladders = conns.filter(isLadderConnection);
+  if (ladders.length > 0) {
+    out.push('');
+    out.push('Handshake ladders:');
+    for (const c of ladders.slice(0, opts.all ? ladders.length : 30)) out.push(...renderLadder(c));
+    if (!opts.all && ladders.length > 30) out.push(`  … ${ladders.length - 30} more (--all)`);
+  }
   out.push(...renderAppendix(r));
   return out.join('\n') + '\n';
 }

@@ -40,8 +40,8 @@ export class ConnectionRecord {
   outer: ConnectionRecord | null = null;
   decryptedEvents = 0;
   violations = 0;
-  /** Sizes/directions of post-handshake TLS records seen (without keys), for inference. */
-  readonly inferredPhases: { name: string; frame: number; ts: number }[] = [];
+  /** Server→client application bytes after the TLS handshake (keyless 'active' inference). */
+  private serverAppBytes = 0;
 
   constructor(
     readonly conn: Connection,
@@ -57,6 +57,27 @@ export class ConnectionRecord {
     this.protocol = p;
     this.machine = new PhaseMachine(machineOrder(p));
     for (const ph of old.phases) this.machine.reach(ph.name, ph.frame, ph.ts, ph.inferred);
+  }
+
+  /**
+   * Without keys, the phases inside TLS are inferred from record directions and sizes
+   * (protocol-facts §4.0, §4.13): the first client record after the handshake starts CredSSP
+   * (HYBRID, HYBRID_EX) or the MCS connect (SSL); a large server→client volume means the
+   * session reached the active phase (graphics flowing). All marked inferred.
+   */
+  inferFromRecord(dir: 0 | 1, length: number, frame: number, ts: number): void {
+    const m = this.machine;
+    if (this.protocol !== 'rdp') return;
+    if (dir === 0 && !m.has('credssp') && !m.has('mcs')) {
+      const sel = this.rdp.selectedProtocol;
+      if (sel === PROTOCOL_HYBRID || sel === PROTOCOL_HYBRID_EX) m.reach('credssp', frame, ts, true);
+      else if (sel === PROTOCOL_SSL) m.reach('mcs', frame, ts, true);
+      else if (sel === null) m.reach('credssp', frame, ts, true);
+    }
+    if (dir === 1) {
+      this.serverAppBytes += length;
+      if (this.serverAppBytes >= ACTIVE_INFERENCE_BYTES && !m.has('active')) m.reach('active', frame, ts, true);
+    }
   }
 
   /** Every decoder event of this connection comes through here. */
@@ -142,6 +163,7 @@ export class ConnectionRecord {
         break;
       case 'rdp.fastpath':
         if (dir === 1 && m.has('capabilities')) m.reach('active', frame, ts, !dec && !m.seen('capabilities'));
+        else if (dir === 1 && !dec) this.inferFromRecord(1, e.length, frame, ts);
         break;
       case 'rdp.set_error_info':
         rdp.errorInfo.push({ value: e.errorInfo, frame, decrypted: dec });
@@ -158,6 +180,7 @@ export class ConnectionRecord {
       case 'rdp.encrypted_pdu':
         // Standard RDP Security: the first encrypted client PDU after the security exchange is Client Info.
         if (dir === 0 && m.has('mcs')) m.reach('secure-settings', frame, ts, true);
+        if (dir === 1) this.inferFromRecord(1, e.length, frame, ts);
         break;
       // ---------------- TLS ----------------
       case 'tls.client_hello':
@@ -217,6 +240,7 @@ export class ConnectionRecord {
           tls.records.serverBytes += e.length;
         }
         if (tls.firstRecords.length < 64) tls.firstRecords.push({ dir: dir ?? 0, length: e.length, frame, ts, contentType: e.contentType });
+        if (tls.decryption?.ok !== true) this.inferFromRecord(dir === 1 ? 1 : 0, e.length, frame, ts);
         break;
       case 'tls.decrypt_status':
         tls.decryption = { attempted: true, ok: e.ok, reason: e.reason, ...(e.origin !== undefined ? { origin: e.origin } : {}) };
@@ -348,6 +372,13 @@ export class ConnectionRecord {
         break;
     }
   };
+}
+
+/** Bytes of server application data after which a keyless RDP session is taken to be active (inferred). */
+export const ACTIVE_INFERENCE_BYTES = 20_000;
+
+export interface InferenceHost {
+  inferFromRecord(dir: 0 | 1, length: number, frame: number, ts: number): void;
 }
 
 function machineOrder(p: SessionProtocol): readonly string[] {
