@@ -11,6 +11,11 @@ import { ErrorCode, RdpdiagError } from '../core/errors.js';
 export interface ByteSource {
   /** Reads up to `length` bytes into `into` at `offset`; 0 means end of data. */
   read(into: Uint8Array, offset: number, length: number): Promise<number>;
+  /**
+   * Positioned read at absolute `position` (plain files only; streams leave it undefined).
+   * Does not move the sequential position used by `read`.
+   */
+  readAt?(into: Uint8Array, offset: number, length: number, position: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -20,6 +25,10 @@ class FileByteSource implements ByteSource {
   async read(into: Uint8Array, offset: number, length: number): Promise<number> {
     const { bytesRead } = await this.fh.read(into, offset, length, this.pos);
     this.pos += bytesRead;
+    return bytesRead;
+  }
+  async readAt(into: Uint8Array, offset: number, length: number, position: number): Promise<number> {
+    const { bytesRead } = await this.fh.read(into, offset, length, position);
     return bytesRead;
   }
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 /**
- * A capture file (or '-' for standard input), pcap or pcapng, optionally gzip-compressed.
+ * A capture file (or '-' for standard input): pcap, pcapng, NetMon, NetXRay/Windows Sniffer or
+ * ERF, optionally gzip-compressed.
  * The format is detected from the first bytes, never from the file name.
  */
 import { u32 } from '../core/bytes.js';
@@ -7,6 +8,9 @@ import { ErrorCode, RdpdiagError } from '../core/errors.js';
 import { openByteSource } from './byte-source.js';
 import { parsePcapHeader, readPcapRecords } from './pcap-reader.js';
 import { BT_SHB, readPcapngBlocks } from './pcapng-reader.js';
+import { NETMON1_MAGIC, NETMON2_MAGIC, readNetmon } from './netmon-reader.js';
+import { looksLikeErf, readErfRecords } from './erf-reader.js';
+import { NETXRAY_MAGIC, NETXRAY_OLD_MAGIC, readNetxray } from './ngsniffer-reader.js';
 import type { CaptureFormat, CaptureSource, FrameSink, SourceSummary } from './source.js';
 import { ReadWindow } from './window.js';
 
@@ -32,6 +36,21 @@ export class FileSource implements CaptureSource {
       if (first === BT_SHB) {
         format = 'pcapng';
         const r = await readPcapngBlocks(w, sink, this.fileIndex, this.label);
+        frames = r.frames;
+        truncated = r.truncated;
+      } else if (first === NETMON2_MAGIC || first === NETMON1_MAGIC) {
+        format = 'netmon';
+        const r = await readNetmon(w, source, sink, this.fileIndex, this.label);
+        return { label: this.label, format, frames: r.frames, bytes: r.bytes, gzip, truncated: r.truncated };
+      } else if (first === NETXRAY_MAGIC || first === NETXRAY_OLD_MAGIC) {
+        format = 'ngsniffer';
+        const r = await readNetxray(w, sink, this.fileIndex, this.label);
+        frames = r.frames;
+        truncated = r.truncated;
+      } else if (!parsePcapHeader(w.buf.subarray(w.start, w.end)) && (await looksLikeErf(w))) {
+        // ERF has no magic: recognised by its first records, after every format that has one.
+        format = 'erf';
+        const r = await readErfRecords(w, sink, this.fileIndex, this.label);
         frames = r.frames;
         truncated = r.truncated;
       } else {

@@ -17,7 +17,7 @@ export interface FrameSink {
   secrets(s: EmbeddedSecrets): void;
 }
 
-export type CaptureFormat = 'pcap' | 'pcap-ns' | 'pcapng' | 'live' | 'unknown';
+export type CaptureFormat = 'pcap' | 'pcap-ns' | 'pcapng' | 'netmon' | 'erf' | 'ngsniffer' | 'live' | 'unknown';
 
 export interface SourceSummary {
   label: string;
