@@ -13,6 +13,8 @@ import { icmpLabel } from './report/icmp-label.js';
 import { REPORT_SCHEMA, type Report } from './report/model.js';
 import { redactDeep } from './report/redact.js';
 import { Session } from './session/session.js';
+import { diagnose } from './findings/diagnose.js';
+import { isoTime } from './core/time.js';
 
 export const VERSION = '0.1.0';
 
@@ -29,7 +31,13 @@ export interface AnalyzeOptions {
   hooks?: EngineHooks;
   /** Called for each frame before the engine sees it (tests, progress). */
   onFrame?: (f: Frame) => void;
-  /** Later stages (findings, verdict) extend the report here, before redaction. */
+  /** The time the user saw the error (epoch seconds), from --failed-at. */
+  failedAt?: number | null;
+  /** The server (or gateway) the user connected to, from --server. */
+  server?: string | null;
+  /** Run the findings and verdict (default true). */
+  diagnose?: boolean;
+  /** Later stages extend the report here, before redaction. */
   extend?: ((report: Report, ctx: AnalysisContext) => void)[];
 }
 
@@ -101,6 +109,21 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
   };
   if (session) {
     report['secrets'] = { keyLogs: session.secrets.sources.map((s) => ({ origin: s.origin, sessions: s.added, badLines: s.badLines })) };
+  }
+  if (options.diagnose !== false) {
+    const d = diagnose(engine, session, {
+      failedAt: options.failedAt ?? null,
+      server: options.server ?? null,
+      captureDrops: report.capture.dropped,
+      files: fileLabels,
+    });
+    report['findings'] = d.findings.map((f) => ({
+      id: f.id, severity: f.severity, confidence: f.confidence, documented: f.documented, connection: f.connection,
+      frames: f.frames, at: isoTime(f.at), title: f.title, detail: f.detail, filter: f.filter, cause: f.cause,
+      evidence: f.evidence.map((e) => ({ frame: e.frame, at: isoTime(e.at), what: e.what })), data: f.data,
+      doc: `docs/findings/${f.id}.md`,
+    }));
+    report['verdict'] = d.verdict;
   }
   for (const f of options.extend ?? []) f(report, { engine, session });
   return options.redact === false ? report : redactDeep(report);

@@ -8,11 +8,21 @@ import { RdpdiagError, ErrorCode } from '../core/errors.js';
 import { renderText } from '../report/terminal.js';
 import type { Report } from '../report/model.js';
 import { ExitCode } from './exit-codes.js';
+import { parseFailedAt } from '../findings/failed-at.js';
 
 function emit(report: Report, format: string, output: string | undefined, all: boolean): void {
   const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderText(report, { all });
   if (output) writeFileSync(output, text);
   else process.stdout.write(text);
+}
+
+function parseTz(tz: string | undefined): number {
+  if (!tz) return 0;
+  const m = /^([+-])(\d{1,2}):?(\d{2})$/.exec(tz.trim());
+  if (m) return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+  const n = Number(tz);
+  if (Number.isFinite(n)) return n;
+  throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--tz: '${tz}' is not an offset like +01:00 or -300`);
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -43,11 +53,19 @@ export async function main(argv: string[]): Promise<void> {
     .option('--keylog <file>', 'TLS key log (SSLKEYLOGFILE format); repeatable', collect, [] as string[])
     .option('--no-decrypt', 'do not decrypt TLS even when secrets are available')
     .option('--no-redact', 'show user names, cookies and principals instead of redacting them')
-    .action(async (files: string[], opts: { format: string; output?: string; all: boolean; keylog: string[]; decrypt: boolean; redact: boolean }) => {
+    .option('--failed-at <time>', 'when the client showed the error, e.g. "2026-11-20 14:03:12 +01:00" (no zone = UTC, see --tz)')
+    .option('--tz <offset>', 'time zone of --failed-at when it has none, e.g. +01:00 or -300 (minutes)')
+    .option('--server <host>', 'the RDP server or gateway address the user connected to')
+    .action(async (files: string[], opts: { format: string; output?: string; all: boolean; keylog: string[]; decrypt: boolean; redact: boolean; failedAt?: string; tz?: string; server?: string }) => {
       if (opts.format !== 'text' && opts.format !== 'json') {
         throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--format must be text or json, not '${opts.format}'`);
       }
-      const report = await analyzeFiles(files, { keylogs: opts.keylog, decrypt: opts.decrypt, redact: opts.redact });
+      let failedAt: number | null = null;
+      if (opts.failedAt) {
+        failedAt = parseFailedAt(opts.failedAt, parseTz(opts.tz));
+        if (failedAt === null) throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--failed-at: cannot read '${opts.failedAt}' as a time (try "2026-11-20 14:03:12 +01:00")`);
+      }
+      const report = await analyzeFiles(files, { keylogs: opts.keylog, decrypt: opts.decrypt, redact: opts.redact, failedAt, server: opts.server ?? null });
       emit(report, opts.format, opts.output, opts.all);
       process.exitCode = exitCodeFor(report);
     });
@@ -74,6 +92,26 @@ export async function main(argv: string[]): Promise<void> {
       emit(report, opts.format, opts.output, false);
       // node_pcap keeps its native handle until one more packet arrives: exit explicitly.
       process.exit(exitCodeFor(report));
+    });
+
+  program
+    .command('explain')
+    .description('name and explain a code: mstsc disconnect reasons (0x904…), extended reasons, ERRINFO, RDP_NEG failures, NTSTATUS, Kerberos errors, TLS alerts, E_PROXY HRESULTs, FreeRDP ERRCONNECT')
+    .argument('<code...>', 'e.g. 0x904, 0x7, 0xC000006D, KRB_AP_ERR_SKEW, "alert 70", ERRCONNECT_TLS_CONNECT_FAILED')
+    .option('-f, --format <format>', 'text or json', 'text')
+    .action(async (codeParts: string[], opts: { format: string }) => {
+      const { explain } = await import('../codes/explain.js');
+      const input = codeParts.join(' ');
+      const results = explain(input);
+      if (opts.format === 'json') process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+      else if (results.length === 0) process.stdout.write(`No table knows '${input}'.\n`);
+      else {
+        for (const r of results) {
+          process.stdout.write(`${r.tableTitle}: ${r.hex} ${r.name}${r.verified ? '' : ' (UNVERIFIED)'}\n  ${r.meaning}\n`);
+          for (const rel of r.related ?? []) process.stdout.write(`  - ${rel}\n`);
+        }
+      }
+      process.exitCode = results.length === 0 ? ExitCode.USAGE : ExitCode.HEALTHY;
     });
 
   program

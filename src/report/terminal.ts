@@ -4,6 +4,7 @@
 import Table from 'cli-table3';
 import { formatDuration } from '../core/time.js';
 import { isLadderConnection, renderLadder } from './ladder.js';
+import { renderVerdict } from './verdict-text.js';
 import type { ConnectionReport, Report } from './model.js';
 
 export interface TextOptions {
@@ -86,7 +87,7 @@ export function addAppendix(f: (r: Report) => string[]): void {
   appendices.push(f);
 }
 function renderPreamble(r: Report): string[] {
-  return preambles.flatMap((f) => f(r));
+  return [...renderVerdict(r), ...preambles.flatMap((f) => f(r))];
 }
 function renderAppendix(r: Report): string[] {
   return appendices.flatMap((f) => f(r));

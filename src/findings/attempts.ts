@@ -1,0 +1,70 @@
+/**
+ * Groups connections into connection attempts as a user experiences them: RDP and gateway
+ * connections between the same client and server that follow each other within seconds
+ * (negotiation retries, reconnects), with the Kerberos exchanges and RDP-UDP flows around them.
+ */
+import type { ConnView, FindingContext } from './context.js';
+import { isRdpish } from './context.js';
+
+/** A new attempt starts when the previous one ended more than this long before. */
+export const ATTEMPT_GAP_SECONDS = 30;
+/** Kerberos traffic this long before an attempt belongs to it (ticket requests precede NLA). */
+export const KERBEROS_LEAD_SECONDS = 120;
+
+export interface Attempt {
+  id: number;
+  /** The RDP-ish connections in order. */
+  connections: ConnView[];
+  /** Kerberos, RDP-UDP and other related flows in the attempt's time window. */
+  related: ConnView[];
+  start: number;
+  end: number;
+  client: string;
+  server: string;
+  /** Whether the attempt ended with a working session. */
+  succeeded: boolean;
+  /** The connection whose end decides the attempt's outcome (the last one). */
+  final: ConnView;
+}
+
+function reachedActive(v: ConnView): boolean {
+  const m = v.rec?.machine;
+  if (!m) return false;
+  if (m.has('active')) return true;
+  if (v.rec?.inner?.machine.has('active')) return true;
+  return false;
+}
+
+export function succeeded(v: ConnView): boolean {
+  if (!reachedActive(v)) return false;
+  const rec = v.rec!;
+  const denial = [...rec.rdp.errorInfo, ...(rec.inner?.rdp.errorInfo ?? [])].some((e) => e.value !== 0 && e.value !== 0x0c && e.value !== 0x0b);
+  return !denial;
+}
+
+export function groupAttempts(ctx: FindingContext): Attempt[] {
+  const rdp = ctx.conns.filter(isRdpish).sort((a, b) => a.conn.start - b.conn.start);
+  const attempts: Attempt[] = [];
+  for (const v of rdp) {
+    const client = v.conn.client.ip;
+    const server = v.conn.server.ip;
+    const last = attempts.findLast((a) => a.client === client && a.server === server);
+    if (last && v.conn.start - last.end <= ATTEMPT_GAP_SECONDS) {
+      last.connections.push(v);
+      last.end = Math.max(last.end, v.conn.end);
+      last.final = v;
+    } else {
+      attempts.push({ id: attempts.length + 1, connections: [v], related: [], start: v.conn.start, end: v.conn.end, client, server, succeeded: false, final: v });
+    }
+  }
+  for (const a of attempts) {
+    a.succeeded = succeeded(a.final);
+    for (const v of ctx.conns) {
+      if (isRdpish(v)) continue;
+      const proto = v.protocol;
+      if (proto !== 'kerberos' && proto !== 'rdp-udp' && proto !== 'tls') continue;
+      if (v.conn.start >= a.start - KERBEROS_LEAD_SECONDS && v.conn.start <= a.end + 5) a.related.push(v);
+    }
+  }
+  return attempts;
+}

@@ -1,0 +1,94 @@
+/**
+ * What rules see: every connection with its session record and close information, ICMP
+ * errors, incomplete fragment sets, capture-loss indicators and the user's hints. Rules read
+ * only this (decoded events and connection records), never packets.
+ */
+import { ipv4ToString } from '../core/addr.js';
+import type { Connection } from '../reassembly/connection.js';
+import type { TrafficEngine } from '../reassembly/engine.js';
+import type { IcmpError } from '../reassembly/icmp-link.js';
+import type { IncompleteFragments } from '../reassembly/ip-defrag.js';
+import { closeInfo, type CloseInfo } from '../session/close.js';
+import type { ConnectionRecord } from '../session/connection-record.js';
+import type { Session } from '../session/session.js';
+
+export interface ConnView {
+  conn: Connection;
+  rec: ConnectionRecord | null;
+  close: CloseInfo;
+  protocol: string;
+}
+
+export interface FindingContext {
+  conns: ConnView[];
+  byConn: Map<Connection, ConnView>;
+  icmp: IcmpError[];
+  fragments: IncompleteFragments[];
+  /** Packets the capture itself lost (pcapng ISB / live), null when unknown. */
+  captureDrops: number | null;
+  /** "ACKed unseen segment" count over the whole capture: the capture missed packets. */
+  ackedUnseen: number;
+  captureStart: number;
+  captureEnd: number;
+  failedAt: number | null;
+  serverHint: string | null;
+  /** Frame-number prefix when several files were read (file index → label). */
+  files: string[];
+}
+
+export interface ContextOptions {
+  failedAt?: number | null;
+  server?: string | null;
+  captureDrops: number | null;
+  files: string[];
+}
+
+export function buildContext(engine: TrafficEngine, session: Session | null, opts: ContextOptions): FindingContext {
+  const captureEnd = Number.isFinite(engine.stats.lastTs) ? engine.stats.lastTs : 0;
+  const conns: ConnView[] = [];
+  const byConn = new Map<Connection, ConnView>();
+  let ackedUnseen = 0;
+  for (const c of engine.flows.all) {
+    const rec = session?.record(c) ?? null;
+    const v: ConnView = { conn: c, rec, close: closeInfo(c, rec, captureEnd), protocol: rec?.protocol ?? 'other' };
+    conns.push(v);
+    byConn.set(c, v);
+    ackedUnseen += c.client.ackedUnseen + c.server.ackedUnseen;
+  }
+  return {
+    conns,
+    byConn,
+    icmp: engine.icmpErrors,
+    fragments: engine.defrag.incomplete,
+    captureDrops: opts.captureDrops,
+    ackedUnseen,
+    captureStart: Number.isFinite(engine.stats.firstTs) ? engine.stats.firstTs : 0,
+    captureEnd,
+    failedAt: opts.failedAt ?? null,
+    serverHint: opts.server ?? null,
+    files: opts.files,
+  };
+}
+
+/** Connections that are part of an RDP attempt (direct, gateway, or tunnelled). */
+export function isRdpish(v: ConnView): boolean {
+  return v.protocol === 'rdp' || v.protocol === 'rdp-gateway';
+}
+
+export function addrFilter(c: Connection): string {
+  const ip = c.v6 ? 'ipv6' : 'ip';
+  return `${ip}.addr==${c.client.ip} && ${ip}.addr==${c.server.ip} && tcp.port==${c.client.port}`;
+}
+
+export function streamFilter(c: Connection): string {
+  const proto = c.transport;
+  const ip = c.v6 ? 'ipv6' : 'ip';
+  return `${ip}.addr==${c.client.ip} && ${ip}.addr==${c.server.ip} && ${proto}.port==${c.client.port} && ${proto}.port==${c.server.port}`;
+}
+
+export function framesFilter(frames: number[]): string {
+  const u = [...new Set(frames)].sort((a, b) => a - b).slice(0, 20);
+  return u.map((f) => `frame.number==${f}`).join(' || ');
+}
+
+export { ipv4ToString };
