@@ -209,6 +209,8 @@ export class ConnectionRecord {
         if (e.helloRetryRequest) tls.helloRetryRequest = true;
         break;
       case 'tls.certificate': {
+        // A client certificate may name a user: only the server's chain is kept.
+        if (dir !== 1) break;
         const leaf = e.certificates[0];
         tls.certificateChainLength = e.certificates.length;
         if (leaf) {
