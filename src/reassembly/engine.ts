@@ -160,7 +160,8 @@ export class TrafficEngine {
   }
 
   private tcp(p: Packet, f: Frame): void {
-    const { conn, fromClient } = this.flows.lookup(p, 'tcp', f.index, f.ts, f.fileIndex);
+    const conn = this.flows.lookup(p, 'tcp', f.index, f.ts, f.fileIndex);
+    const fromClient = this.flows.fromClient;
     const a = trackTcp(conn, p, fromClient, f.index, f.ts);
     this.hooks.tcpSegment?.(conn, p, fromClient, a, f.index, f.ts);
     let follow = this.follows.get(conn);
@@ -191,7 +192,8 @@ export class TrafficEngine {
   }
 
   private udp(p: Packet, f: Frame): void {
-    const { conn, fromClient } = this.flows.lookup(p, 'udp', f.index, f.ts, f.fileIndex);
+    const conn = this.flows.lookup(p, 'udp', f.index, f.ts, f.fileIndex);
+    const fromClient = this.flows.fromClient;
     const e = fromClient ? conn.client : conn.server;
     e.packets++;
     e.bytes += p.segLength;

@@ -44,25 +44,35 @@ export class FlowTable {
     return hashFields(a, b, p.srcPort, p.dstPort, transport);
   }
 
+  /** Direction of the packet passed to the last `lookup`: true when client→server. */
+  fromClient = true;
+
   /**
-   * The connection this packet belongs to and whether it travels client→server
-   * (`fromClient`), creating the connection when needed.
+   * The connection this packet belongs to, creating it when needed; `fromClient` tells the
+   * packet's direction. Allocates nothing for packets of known connections.
    */
-  lookup(p: Packet, transport: Transport, frame: number, ts: number, fileIndex: number): { conn: Connection; fromClient: boolean } {
+  lookup(p: Packet, transport: Transport, frame: number, ts: number, fileIndex: number): Connection {
     const h = this.hash(p, transport);
     const slot = this.buckets.get(h);
     let found: Connection | undefined;
     let fromClient = true;
     if (slot !== undefined) {
-      const list = Array.isArray(slot) ? slot : [slot];
-      for (let i = list.length - 1; i >= 0; i--) {
-        const c = list[i]!;
-        if (c.transport !== transport) continue;
-        const dir = matchDir(c, p);
+      if (Array.isArray(slot)) {
+        for (let i = slot.length - 1; i >= 0; i--) {
+          const c = slot[i]!;
+          if (c.transport !== transport) continue;
+          const dir = matchDir(c, p);
+          if (dir !== 0) {
+            found = c;
+            fromClient = dir === 1;
+            break;
+          }
+        }
+      } else if (slot.transport === transport) {
+        const dir = matchDir(slot, p);
         if (dir !== 0) {
-          found = c;
+          found = slot;
           fromClient = dir === 1;
-          break;
         }
       }
     }
@@ -71,7 +81,10 @@ export class FlowTable {
       const fwd = fromClient ? found.client : found.server;
       if (fwd.baseSeqSet && p.seq !== fwd.baseSeq) found = undefined;
     }
-    if (found) return { conn: found, fromClient };
+    if (found) {
+      this.fromClient = fromClient;
+      return found;
+    }
 
     const conn = new Connection(this.nextId++, transport);
     conn.start = ts;
@@ -113,7 +126,8 @@ export class FlowTable {
     else this.buckets.set(h, [slot, conn]);
     if (this.all.length < this.maxKept) this.all.push(conn);
     else this.dropped++;
-    return { conn, fromClient: senderIsClient };
+    this.fromClient = senderIsClient;
+    return conn;
   }
 
   /** Finds (without creating) the connection an ICMP error quotes; `quotedFromClient` tells the quoted packet's direction. */
@@ -148,7 +162,8 @@ export class FlowTable {
 function hashFields(a: number, b: number, sport: number, dport: number, transport: Transport): number {
   const ea = mix(a ^ Math.imul(sport + 1, 0x9e3779b1));
   const eb = mix(b ^ Math.imul(dport + 1, 0x9e3779b1));
-  return mix((ea ^ eb) + (transport === 'tcp' ? 6 : 17));
+  // Kept within 30 bits so Map keys stay small integers (no boxing).
+  return mix((ea ^ eb) + (transport === 'tcp' ? 6 : 17)) & 0x3fffffff;
 }
 
 function eq16(a: Uint8Array, b: Uint8Array): boolean {
