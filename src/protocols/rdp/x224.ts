@@ -163,8 +163,10 @@ export function parseConnectionConfirm(b: Uint8Array, off: number, end: number):
   const len = u16le(b, p + 2);
   const value = u32le(b, p + 4);
   let warning: ParseError | undefined;
-  if (len !== 8) warning = parseError(`RDP negotiation length ${len} (expected 8)`, p + 2);
-  else if (end - p > 8) warning = parseError(`${end - p - 8} unexpected bytes after the RDP negotiation structure`, p + 8);
+  // A wrong length makes the value untrustworthy: Zeek rejects the PDU (rdp-invalid-length
+  // baseline, "&enforce violation : RDP_Negotiation_Response:length"), so do we.
+  if (len !== 8) return { negotiation: 'unknown', negType: type, warning: parseError(`RDP negotiation length ${len} (expected 8); value ignored`, p + 2) };
+  if (end - p > 8) warning = parseError(`${end - p - 8} unexpected bytes after the RDP negotiation structure`, p + 8);
   if (type === RDP_NEG_TYPE.RSP) {
     const r: X224ConnectionConfirm = { negotiation: 'response', selectedProtocol: value, responseFlags: flags };
     if (warning) r.warning = warning;

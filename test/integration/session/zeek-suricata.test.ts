@@ -173,10 +173,9 @@ describe.skipIf(!HAVE_CORPUS)('Zeek rdp.log / ssl.log baselines', () => {
     expect(v.some((e) => /negotiation length 0/.test(String(e.detail['message'])))).toBe(true);
   });
 
-  // BUG (reported): after that violation the report still carries selectedProtocol 0x02000001 from
-  // the invalid RDP_NEG_RSP (bytes 02 00 00 00 01 00 00 02: length 0). Zeek logs no
-  // security_protocol; tshark does not decode a selectedProtocol either.
-  it.fails('rdp-invalid-length.pcap: an invalid RDP_NEG_RSP sets no selected protocol', async () => {
+  // The invalid RDP_NEG_RSP (bytes 02 00 00 00 01 00 00 02: length 0) must not yield a selected
+  // protocol: Zeek logs no security_protocol; tshark does not decode a selectedProtocol either.
+  it('rdp-invalid-length.pcap: an invalid RDP_NEG_RSP sets no selected protocol', async () => {
     const c = conns(await analyze(corpusPath(TR + 'rdp-invalid-length.pcap'))).find((x) => x.protocol === 'rdp')!;
     expect(c.rdp.selectedProtocolValue).toBeNull();
   });

@@ -66,14 +66,6 @@ const KNOWN_DIFFERENCES: { capture: string; frame: number; field: string; reason
       'the bytes belong to TLS, which we hand over instead of parsing',
   },
   {
-    capture: 'zeek__zeek/testing/btest/Traces/rdp/rdp-invalid-length.pcap',
-    frame: 5,
-    field: 'selectedProtocol',
-    reason:
-      'RDP_NEG_RSP with length 0 (fuzzed trace): tshark stops at the bad length (rdp.neg_len.invalid); we keep the value and report ' +
-      'the length as an analyzer.violation, as Zeek does ("&enforce violation: RDP_Negotiation_Response:length")',
-  },
-  {
     capture: 'OISF__suricata-verify/tests/rdp-protocol/RDP-003.pcap',
     frame: 0,
     field: 'encrypted PDU count',

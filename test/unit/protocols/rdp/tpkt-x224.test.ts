@@ -131,7 +131,10 @@ describe('X.224 Connection Confirm', () => {
   });
   it('flags bad lengths and unknown types (Zeek rdp-invalid-length style)', () => {
     const t = cc(hex('02 03 00 00 01 00 00 02'));
-    expect(parseConnectionConfirm(t, 4, t.length)).toMatchObject({ negotiation: 'response', warning: { error: expect.stringContaining('length 0') } });
+    // Zeek rejects a negotiation structure whose length is not 8 (rdp-invalid-length baseline): no selected protocol.
+    const bad = parseConnectionConfirm(t, 4, t.length);
+    expect(bad).toMatchObject({ negotiation: 'unknown', warning: { error: expect.stringContaining('length 0') } });
+    expect((bad as { selectedProtocol?: number }).selectedProtocol).toBeUndefined();
     const u = cc(hex('09 00 08 00 00 00 00 00'));
     expect(parseConnectionConfirm(u, 4, u.length)).toMatchObject({ negotiation: 'unknown', negType: 9 });
     const short = cc(hex('02 00 08'));
