@@ -1,0 +1,129 @@
+/**
+ * PMTU black hole (protocol-facts §3.6, §10 row 12; inferred, standard RFC 1191/8201 reasoning):
+ * full-size segments (IP length ≈ MSS + 40) vanish while small ones pass, and no ICMP
+ * "fragmentation needed" / "packet too big" comes back for the flow.
+ *
+ *  - sender-side view: the same full-size segment retransmitted with backoff (≥ 3 times), small
+ *    segments are not retransmitted and the receiver keeps talking (ACKs, keep-alives);
+ *  - receiver-side view: a gap of at least one full-size segment is never filled, no full-size
+ *    datagram from the sender ever arrived, and the connection stalls short of its final phase.
+ * Both directions are checked (server→client TLS flight; the mirror case: the client's large
+ * CredSSP/Kerberos flight).
+ */
+import { formatDuration } from '../../core/time.js';
+import type { Endpoint } from '../../reassembly/endpoint.js';
+import type { ConnView, FindingContext } from '../context.js';
+import { streamFilter } from '../context.js';
+import { kind, type Rule } from '../rule.js';
+import { makeFinding, type Finding } from '../types.js';
+import { mtuAdvice } from './mtu-advice.js';
+import { isRelevant, phaseAt, reachedFinal } from './tcp-phase.js';
+
+export const MTU_BLACKHOLE = kind({
+  id: 'mtu.blackhole',
+  title: 'Path MTU black hole: full-size packets vanish, small ones pass',
+  severity: 'error',
+  category: 'network-path',
+  documented: false,
+  cause: 'mtu-blackhole',
+  rank: 22,
+});
+
+interface Rtx {
+  frame: number;
+  ts: number;
+  length: number;
+}
+
+export function retransmissions(v: ConnView, dir: 0 | 1): Rtx[] {
+  const out: Rtx[] = [];
+  for (const e of v.rec?.timeline.events ?? []) {
+    if (e.type === 'tcp.retransmission' && e.dir === dir) out.push({ frame: e.frame, ts: e.ts, length: Number((e as { length?: unknown }).length ?? 0) });
+  }
+  return out;
+}
+
+/** Payload of a full-size segment from `snd` (limited by the MSS the receiver announced). */
+export function fullPayload(v6: boolean, snd: Endpoint, rcv: Endpoint): { payload: number; ip: number; mss: number } {
+  const mss = rcv.mss > 0 ? rcv.mss : v6 ? 1440 : 1460;
+  return { payload: mss - (snd.timestamps ? 12 : 0), ip: mss + (v6 ? 60 : 40), mss };
+}
+
+export const rule: Rule = {
+  kinds: [MTU_BLACKHOLE],
+  run(ctx: FindingContext): Finding[] {
+    const out: Finding[] = [];
+    for (const v of ctx.conns) {
+      const c = v.conn;
+      if (c.transport !== 'tcp' || !c.synAck || !v.rec || !isRelevant(v)) continue;
+      // PMTUD signals present: the pmtud.* rules speak for this flow.
+      if (ctx.icmp.some((e) => e.connection === c && (e.v6 ? e.type === 2 : e.type === 3 && e.code === 4))) continue;
+      for (const dir of [1, 0] as const) {
+        const snd = dir === 1 ? c.server : c.client;
+        const rcv = dir === 1 ? c.client : c.server;
+        const sndName = dir === 1 ? 'server' : 'client';
+        const rcvName = dir === 1 ? 'client' : 'server';
+        const full = fullPayload(c.v6, snd, rcv);
+        const rtx = retransmissions(v, dir);
+        const big = rtx.filter((r) => r.length >= full.payload - 20);
+        const small = rtx.filter((r) => r.length < full.payload / 2);
+        const base = {
+          clientMss: c.client.mss, serverMss: c.server.mss, direction: `${sndName}→${rcvName}`,
+          largestClientIp: c.client.maxIpLength, largestServerIp: c.server.maxIpLength, lostSize: full.ip, server: c.server.ip, port: c.server.port,
+        };
+        // Sender-side view.
+        if (big.length >= 3 && small.length <= 1 && rcv.lastTime > big[0]!.ts && ((snd.nextSeq - rcv.lastAck) >>> 0) > 0) {
+          const knownGood = rcv.maxIpLength > 0 ? rcv.maxIpLength : null;
+          const advice = mtuAdvice(c.v6, knownGood, full.ip);
+          const gaps = big.slice(1).map((r, i) => r.ts - big[i]!.ts);
+          const backoff = gaps.length >= 2 && gaps[gaps.length - 1]! > gaps[0]! * 1.5;
+          const failed = !reachedFinal(v);
+          const confidence: Finding['confidence'] = big.length >= 4 && small.length === 0 && backoff && failed ? 'high' : failed ? 'medium' : 'low';
+          out.push(makeFinding({
+            kind: MTU_BLACKHOLE, conn: c, confidence,
+            frames: big.map((r) => r.frame).slice(0, 12),
+            at: big[0]!.ts,
+            detail:
+              `Seen from the ${sndName}'s side: the ${sndName} retransmitted full-size segments (${big[0]!.length}-byte payload, IP ${full.ip} bytes) ${big.length} times` +
+              ` (frames ${big.slice(0, 6).map((r) => r.frame).join(', ')}${big.length > 6 ? '…' : ''}${backoff ? `, backing off ${gaps.map((g) => g.toFixed(1)).slice(0, 6).join('/')} s` : ''}) during the ${phaseAt(v, big[0]!.frame)} phase` +
+              ` while the ${rcvName} kept sending small packets (largest ${rcv.maxIpLength} bytes) and never acknowledged them; ${small.length ? `only ${small.length} small segment was retransmitted` : 'no small segment needed retransmission'}, and no ICMP "fragmentation needed"/"packet too big" is in the capture.` +
+              ` MSS: client ${c.client.mss}, server ${c.server.mss}. A link on the path has a smaller MTU and its ICMP is filtered (inferred). Recommendation: ${advice.text}.`,
+            filter: `${streamFilter(c)} && (tcp.analysis.retransmission || tcp.len>${Math.floor(full.payload / 2)} || icmp.type==3)`,
+            evidence: big.slice(0, 8).map((r, i) => ({ frame: r.frame, at: r.ts, what: `retransmission #${i + 1} of a ${r.length}-byte segment` })),
+            data: { ...base, view: 'sender', retransmissions: big.length, largestPassing: knownGood, largestPassingDirection: `${rcvName}→${sndName}`, recommendedMtu: advice.recommendedMtu, recommendedMss: advice.recommendedMss },
+          }));
+          continue;
+        }
+        // Receiver-side view.
+        const fullArrived = snd.maxIpLength >= full.ip - 8;
+        if (snd.gapBytes >= full.payload - 20 && snd.lostSegments > 0 && !fullArrived && snd.bytes > 0 && !reachedFinal(v) && big.length === 0) {
+          const events = v.rec.timeline.events.filter((e) => !e.type.startsWith('tcp.') && e.type !== 'analyzer.violation' && e.type !== 'icmp.error');
+          const lastGood = events[events.length - 1];
+          const stallFrom = lastGood?.ts ?? c.start;
+          const stall = c.end - stallFrom;
+          const kas = v.rec.timeline.events.filter((e) => e.type === 'tcp.keep_alive' && e.dir === (dir === 1 ? 0 : 1));
+          const segs = Math.max(1, Math.round(snd.gapBytes / full.payload));
+          const knownGood = snd.maxIpLength;
+          const advice = mtuAdvice(c.v6, knownGood, full.ip);
+          const confidence: Finding['confidence'] = stall >= 5 && (rcv.dupAcks > 0 || kas.length > 0) ? 'high' : 'medium';
+          out.push(makeFinding({
+            kind: MTU_BLACKHOLE, conn: c, confidence,
+            frames: [...(lastGood ? [lastGood.frame] : []), ...kas.map((e) => e.frame).slice(0, 6)],
+            at: stallFrom,
+            detail:
+              `Seen from the ${rcvName}'s side: ${snd.gapBytes} bytes from the ${sndName} (≈${segs} full-size segment${segs > 1 ? 's' : ''} of ${full.payload} bytes, IP ${full.ip}) never arrived ("previous segment not captured", ${rcv.dupAcks} duplicate ACK(s) from the ${rcvName}), while smaller packets did: the largest ${sndName}→${rcvName} datagram that arrived was ${snd.maxIpLength} bytes and no full-size one ever did.` +
+              ` The connection then stalled for ${formatDuration(stall)} in the ${phaseAt(v, lastGood?.frame ?? c.firstFrame)} phase${kas.length ? ` (${kas.length} keep-alive(s) from the ${rcvName})` : ''}; no ICMP "fragmentation needed"/"packet too big" is in the capture.` +
+              ` MSS: client ${c.client.mss}, server ${c.server.mss}; largest client datagram ${c.client.maxIpLength}, server ${c.server.maxIpLength}. A link on the path has a smaller MTU and its ICMP is filtered (inferred). Recommendation: ${advice.text}.`,
+            filter: `${streamFilter(c)} && (tcp.analysis.lost_segment || tcp.analysis.duplicate_ack || tcp.analysis.keep_alive)`,
+            evidence: [
+              ...(lastGood ? [{ frame: lastGood.frame, at: lastGood.ts, what: `last message decoded (${lastGood.type}) before the stall` }] : []),
+              ...kas.slice(0, 5).map((e) => ({ frame: e.frame, at: e.ts, what: `keep-alive from the ${rcvName}` })),
+            ],
+            data: { ...base, view: 'receiver', missingBytes: snd.gapBytes, missingSegments: segs, largestPassing: knownGood, largestPassingDirection: `${sndName}→${rcvName}`, stallSec: stall, recommendedMtu: advice.recommendedMtu, recommendedMss: advice.recommendedMss },
+          }));
+        }
+      }
+    }
+    return out;
+  },
+};
