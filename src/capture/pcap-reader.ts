@@ -149,7 +149,16 @@ export async function readPcapRecords(
     f.index = index;
     f.tsSec = sec;
     f.tsNsec = frac * fracMul;
-    f.ts = sec + f.tsNsec / 1e9;
+    if (f.tsNsec >= 1e9) {
+      // The fraction field is out of range: carry whole seconds, as the pcapng reader does.
+      sink.issue({
+        ...issue('pcap', index, NaN, w.offset + 4, `${label}: frame ${index} has a timestamp fraction of ${frac} ${h.nanos ? 'ns' : 'µs'} (≥ 1 s); carried into the seconds`),
+        file: label,
+      });
+      f.tsSec += Math.floor(f.tsNsec / 1e9);
+      f.tsNsec %= 1e9;
+    }
+    f.ts = f.tsSec + f.tsNsec / 1e9;
     let cap = incl;
     let wire = orig;
     if (h.fcsBytes > 0 && cap >= h.fcsBytes) {

@@ -62,8 +62,9 @@ export async function readPcapngBlocks(w: ReadWindow, sink: FrameSink, fileIndex
   let ifaceBase = 0; // interface ids reported to the sink are unique across sections
   let skipSection = false; // a section of an unsupported major version is skipped whole
 
-  const report = (msg: string, severity: 'warning' | 'error' = 'warning', offset = w.offset) =>
-    sink.issue({ ...issue('pcapng', index + 1, NaN, offset, `${label}: ${msg}`, severity), file: label });
+  /** `frame` defaults to the next frame; packet-block branches pass the frame they are reading. */
+  const report = (msg: string, severity: 'warning' | 'error' = 'warning', offset = w.offset, frame = index + 1) =>
+    sink.issue({ ...issue('pcapng', frame, NaN, offset, `${label}: ${msg}`, severity), file: label });
 
   for (;;) {
     if (w.available < 12) {
@@ -188,7 +189,7 @@ export async function readPcapngBlocks(w: ReadWindow, sink: FrameSink, fileIndex
         index++;
         const isEpb = type === BT_EPB;
         if (bodyEnd - bodyStart < 20) {
-          report(`frame ${index}: packet block too short`, 'error');
+          report(`frame ${index}: packet block too short`, 'error', w.offset, index);
           break;
         }
         const ifId = isEpb ? u32(b, bodyStart, le) : u16(b, bodyStart, le);
@@ -199,12 +200,12 @@ export async function readPcapngBlocks(w: ReadWindow, sink: FrameSink, fileIndex
         const dataStart = bodyStart + 20;
         const iface = ifaces[ifId];
         if (!iface) {
-          report(`frame ${index}: refers to interface ${ifId}, which the section did not describe`, 'error');
+          report(`frame ${index}: refers to interface ${ifId}, which the section did not describe`, 'error', w.offset, index);
           emitEmpty(f, index, sink);
           break;
         }
         if (dataStart + cap > bodyEnd) {
-          report(`frame ${index}: captured length ${cap} runs past the block end; clipped`, 'error');
+          report(`frame ${index}: captured length ${cap} runs past the block end; clipped`, 'error', w.offset, index);
           cap = Math.max(0, bodyEnd - dataStart);
         }
         let flags = 0;
@@ -223,7 +224,7 @@ export async function readPcapngBlocks(w: ReadWindow, sink: FrameSink, fileIndex
         index++;
         const iface = ifaces[0];
         if (!iface || bodyEnd - bodyStart < 4) {
-          report(`frame ${index}: Simple Packet Block without interface 0`, 'error');
+          report(`frame ${index}: Simple Packet Block without interface 0`, 'error', w.offset, index);
           emitEmpty(f, index, sink);
           break;
         }

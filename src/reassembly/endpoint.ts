@@ -51,6 +51,9 @@ export class Endpoint {
   lastTtl = -1;
   minTtl = 256;
   maxTtl = -1;
+  /** TTL range over this side's packets other than resets (what a reset is compared with). */
+  minTtlNoRst = 256;
+  maxTtlNoRst = -1;
   firstIpId = -1;
   lastIpId = -1;
   /** Count of consecutive IP IDs that increased by 1..64 (a counter-based stack). */

@@ -118,16 +118,19 @@ export class TcpReassembler {
       return;
     }
     if (this.heldBytes + payload.length > MAX_OOO_BYTES) {
-      // Give up waiting for the hole: declare it and deliver what we have.
-      const first = this.held[0];
-      if (first) {
-        this.gapTo(first.seq, frame, ts);
+      // Give up waiting: declare the holes one at a time, delivering what was held between them
+      // (as finish() does), until this segment fits after what remains.
+      while (this.held.length > 0 && this.heldBytes + payload.length > MAX_OOO_BYTES) {
+        const h = this.held[0]!;
+        if (gtSeq(h.seq, this.next)) this.gapTo(h.seq, frame, ts);
         this.drain();
       }
-      if (gtSeq(seq, this.next)) this.gapTo(seq, frame, ts);
-      this.deliver(seq, payload, wireLen, frame, ts);
-      this.drain();
-      return;
+      if (this.held.length === 0) {
+        if (gtSeq(seq, this.next)) this.gapTo(seq, frame, ts);
+        this.deliver(seq, payload, wireLen, frame, ts);
+        this.drain();
+        return;
+      }
     }
     let i = this.held.length;
     while (i > 0 && gtSeq(this.held[i - 1]!.seq, seq)) i--;

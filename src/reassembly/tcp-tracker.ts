@@ -43,6 +43,10 @@ export function trackTcp(c: Connection, p: Packet, fromClient: boolean, frame: n
   fwd.lastTtl = p.ttl;
   if (p.ttl < fwd.minTtl) fwd.minTtl = p.ttl;
   if (p.ttl > fwd.maxTtl) fwd.maxTtl = p.ttl;
+  if (!rst) {
+    if (p.ttl < fwd.minTtlNoRst) fwd.minTtlNoRst = p.ttl;
+    if (p.ttl > fwd.maxTtlNoRst) fwd.maxTtlNoRst = p.ttl;
+  }
   if (p.ipVersion === 4) {
     if (fwd.lastIpId >= 0) {
       const d = (p.ipId - fwd.lastIpId) & 0xffff;
@@ -180,12 +184,14 @@ function updateZeek(c: Connection, fwd: Endpoint, rev: Endpoint, p: Packet, from
     return;
   }
   if (syn) {
-    if (fwd.zstate === ZeekState.INACTIVE) fwd.zstate = ackf ? ZeekState.SYN_ACK_SENT : ZeekState.SYN_SENT;
-    if (ackf && rev.zstate === ZeekState.SYN_SENT) {
-      /* peer stays SYN_SENT until it ACKs */
+    if (fwd.zstate === ZeekState.INACTIVE) {
+      // Zeek UpdateInactiveState: a responder's SYN-ACK whose SYN was not seen establishes it.
+      if (ackf) fwd.zstate = !fromClient && rev.zstate === ZeekState.INACTIVE ? ZeekState.ESTABLISHED : ZeekState.SYN_ACK_SENT;
+      else fwd.zstate = ZeekState.SYN_SENT;
     }
   } else if (fwd.zstate === ZeekState.INACTIVE) {
-    if (len > 0 || ackf) fwd.zstate = ZeekState.PARTIAL;
+    // An inactive endpoint's ACK joins an established peer; otherwise it is a partial connection.
+    if (len > 0 || ackf) fwd.zstate = rev.zstate === ZeekState.ESTABLISHED ? ZeekState.ESTABLISHED : ZeekState.PARTIAL;
   } else if ((fwd.zstate === ZeekState.SYN_SENT || fwd.zstate === ZeekState.SYN_ACK_SENT) && ackf) {
     fwd.zstate = ZeekState.ESTABLISHED;
     if (rev.zstate === ZeekState.SYN_ACK_SENT || rev.zstate === ZeekState.SYN_SENT) rev.zstate = ZeekState.ESTABLISHED;

@@ -34,15 +34,20 @@ export function attributeRst(c: Connection, rst: Connection['rsts'][number]): Rs
   // The peer's own packets: every packet it sent except resets (counters include the RST itself).
   const peerNonRst = peer.packets - peer.resets;
   let peerTtl: number | null = null;
-  if (peerNonRst > 0 && peer.firstTtl >= 0) {
-    peerTtl = peer.firstTtl;
-    const diff = Math.abs(rst.ttl - peer.firstTtl);
-    const rangeOk = rst.ttl >= peer.minTtl - 1 && rst.ttl <= peer.maxTtl + 1;
-    if (diff > 2 && !rangeOk) {
+  if (peerNonRst > 0 && peer.maxTtlNoRst >= 0) {
+    peerTtl = peer.minTtlNoRst;
+    // The claimed sender's own packets: constant TTL (min == max) means a fixed hop distance, so
+    // any difference is a different sender; a TTL that varies itself needs a margin.
+    const lo = peer.minTtlNoRst;
+    const hi = peer.maxTtlNoRst;
+    const constant = lo === hi;
+    const outside = rst.ttl < lo || rst.ttl > hi;
+    const diff = Math.min(Math.abs(rst.ttl - lo), Math.abs(rst.ttl - hi));
+    if (outside && (constant ? diff >= 1 : diff > 2)) {
       indicators.push({
         kind: 'ttl',
         strength: 'strong',
-        detail: `RST TTL ${rst.ttl} vs ${peer.firstTtl} on the ${claimedFrom}'s other packets (≈${hopsFromTtl(rst.ttl)} vs ≈${hopsFromTtl(peer.firstTtl)} hops away)`,
+        detail: `RST TTL ${rst.ttl} vs ${constant ? lo : `${lo}–${hi}`} on the ${claimedFrom}'s other packets (≈${hopsFromTtl(rst.ttl)} vs ≈${hopsFromTtl(peer.firstTtl)} hops away)`,
       });
     }
   }

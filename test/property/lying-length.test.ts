@@ -136,13 +136,13 @@ describe.skipIf(!HAVE_CORPUS)('lying length fields', () => {
       expect(r.frames[1]!.caplen).toBeLessThan(full.frames[1]!.caplen + 4);
     });
 
-    // BUG (src/capture/pcapng-reader.ts): `report` (line ~65) stamps DecodeIssue.frame with
+    // Regression (fixed): src/capture/pcapng-reader.ts: `report` (line ~65) stamps DecodeIssue.frame with
     // `index + 1`, but the EPB/PB and SPB branches call it after `index++` (lines ~188 and
     // ~223), so the issues "packet block too short", "refers to interface N", "captured length
     // runs past the block end" and "Simple Packet Block without interface 0" carry frame N+1
     // while their message says "frame N". Repro: this copy of rdp-nla-ntlm-rejected1.pcapng
     // with EPB 2's captured length set to 65536 → issue.frame 3, message "frame 2: ...".
-    it.fails('…and that error carries the frame number of the EPB it is about (2)', async () => {
+    it('…and that error carries the frame number of the EPB it is about (2)', async () => {
       const { p } = clippedCopy();
       const r = await readFrames(p);
       expect(r.issues.find((i) => i.severity === 'error')!.frame).toBe(2);

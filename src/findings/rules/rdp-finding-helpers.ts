@@ -122,3 +122,12 @@ export function retrySentence(retries: RetryInfo[], requested: number | null): s
     ` and that retry ${r.outcome}.`
   );
 }
+
+/** An earlier RDP connection of the same client to the same server that ended within seconds before this one started. */
+export function previousConnection(ctx: FindingContext, v: ConnView, windowSec = RETRY_WINDOW_SECONDS): ConnView | null {
+  const c = v.conn;
+  const prev = ctx.conns
+    .filter((o) => o !== v && o.protocol === 'rdp' && o.conn.client.ip === c.client.ip && o.conn.server.ip === c.server.ip && o.conn.firstFrame < c.firstFrame && c.start - o.conn.end <= windowSec)
+    .sort((a, b) => b.conn.firstFrame - a.conn.firstFrame);
+  return prev[0] ?? null;
+}

@@ -10,7 +10,7 @@ import type { FindingContext } from '../context.js';
 import { isRdpish, streamFilter } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
-import { closeText, hex, protocolsText, retriesOf, retrySentence, tsOf } from './rdp-finding-helpers.js';
+import { closeText, hex, previousConnection, protocolsText, retriesOf, retrySentence, tsOf } from './rdp-finding-helpers.js';
 
 export const RDP_NEGOTIATION_FAILURE = kind({
   id: 'rdp.negotiation-failure',
@@ -55,18 +55,25 @@ export const rule: Rule = {
       const retries = retriesOf(ctx, v);
       const after = FREERDP_AFTER[code] ?? 'FreeRDP reports ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED';
       const crFrame = v.rec?.machine.phases.find((p) => p.name === 'x224')?.frame ?? null;
+      const recovered = retries.some((r) => r.succeeded);
+      // A fallback retry after an earlier connection that got further (TLS/CredSSP): that one holds the cause.
+      const prev = previousConnection(ctx, v);
+      const fallback = prev !== null && (prev.rec?.machine.has('tls') ?? false) && prev.rec?.rdp.negotiation !== 'failure';
       out.push(
         makeFinding({
           kind: RDP_NEGOTIATION_FAILURE,
           conn: c,
-          confidence: 'high',
+          confidence: fallback ? 'medium' : 'high',
+          // A retry that reached the active phase means the user got a session: context only.
+          ...(recovered || fallback ? { cause: null } : {}),
           frames: [...(crFrame !== null && crFrame !== frame ? [crFrame] : []), frame],
           at,
-          title: `RDP_NEG_FAILURE ${info.name} (${code})`,
+          title: `RDP_NEG_FAILURE ${info.name} (${code})` + (recovered ? ' — the client retried successfully' : ''),
           detail:
             `The client requested ${protocolsText(rdp.requestedProtocols)}; the server answered the X.224 Connection Request with RDP_NEG_FAILURE failureCode ${code} ${info.name} (frame ${frame}): ${info.meaning} ` +
             `Then ${closeText(v)}. Client side: ${after}; mstsc shows a security-layer dialog (its disconnect code for this case is UNVERIFIED). Fix: ${ADVICE[code] ?? 'unknown failure code.'}` +
-            retrySentence(retries, rdp.requestedProtocols),
+            retrySentence(retries, rdp.requestedProtocols) +
+            (fallback ? ` This connection is the client's fallback after the previous connection (port ${prev!.conn.client.port}, frame ${prev!.conn.firstFrame}) got as far as '${prev!.rec!.machine.current ?? '?'}' and failed: that earlier failure is the one to explain.` : ''),
           filter: `${streamFilter(c)} && (rdp.neg_type || tcp.flags.fin==1 || tcp.flags.reset==1)`,
           evidence: [
             ...(crFrame !== null && crFrame !== frame ? [{ frame: crFrame, at: tsOf(v, crFrame), what: `X.224 Connection Request, requestedProtocols ${protocolsText(rdp.requestedProtocols)}` }] : []),
@@ -79,6 +86,7 @@ export const rule: Rule = {
             requestedProtocols: rdp.requestedProtocols,
             retries: retries.map((r) => ({ connection: r.view.conn.id, requestedProtocols: r.requestedProtocols, succeeded: r.succeeded })),
             retrySucceeded: retries.some((r) => r.succeeded),
+            fallbackAfterConnection: fallback ? prev!.conn.id : null,
           },
         }),
       );

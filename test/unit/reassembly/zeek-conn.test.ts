@@ -106,7 +106,7 @@ describe.skipIf(!HAVE_CORPUS)('Zeek conn_state / history vs Zeek baselines', () 
     console.log(
       `[zeek conn.log] ${rows} rows; conn_state agrees ${stateAgree}/${rows - notFound.length}; TCP history agrees ${historyAgree}/${historyCompared} (G/g removed)\n  ${report.join('\n  ')}\n  not found: ${notFound.join('; ')}\n  state differences: ${stateDiffs.join('; ')}\n  history differences: ${historyDiffs.join('; ')}`,
     );
-    // The only state difference is the SYN-ACK-first connection (see the it.fails below).
+    // The only state difference is the SYN-ACK-first connection (see the regression test below).
     expect(stateDiffs.filter((d) => !d.includes('optional-service-name'))).toEqual([]);
     expect(historyDiffs).toEqual([]);
     // Only the MPLS-encapsulated telnet connection is out of reach.
@@ -129,14 +129,14 @@ describe.skipIf(!HAVE_CORPUS)('Zeek conn_state / history vs Zeek baselines', () 
     expect(got.sort()).toEqual(expected);
   });
 
-  // BUG (src/reassembly/tcp-tracker.ts updateZeek, "endpoint states"): a SYN-ACK from an
+  // Regression (fixed): src/reassembly/tcp-tracker.ts updateZeek, "endpoint states"): a SYN-ACK from an
   // INACTIVE responder sets SYN_ACK_SENT, and an INACTIVE originator's pure ACK then becomes
   // PARTIAL. Zeek (analyzer/protocol/tcp/TCPSessionAdapter::UpdateInactiveState) sets the
   // SYN-ACK sender ESTABLISHED, and an INACTIVE endpoint's ACK with the peer ESTABLISHED
   // becomes ESTABLISHED ("we just missed that initial SYN"), so a connection whose SYN was
   // not captured is S1, not OTH. Repro: zeek Traces/krb/optional-service-name.pcap → Zeek
   // conn.log S1 ^hADd; ours OTH ^hADd.
-  it.fails('SYN-ACK-first connection (krb/optional-service-name.pcap) is S1 as in Zeek', async () => {
+  it('SYN-ACK-first connection (krb/optional-service-name.pcap) is S1 as in Zeek', async () => {
     const cs = await conns('krb/optional-service-name.pcap');
     expect(cs.map((c) => `${c.state} ${c.history}`)).toEqual(['S1 ^hADd']);
   });
