@@ -10,7 +10,7 @@ import { TrafficEngine, type EngineHooks } from './reassembly/engine.js';
 import { buildCapture, buildConnection, buildFragments, buildIcmp } from './report/build-capture.js';
 import { sessionFields } from './report/build-session.js';
 import { icmpLabel } from './report/icmp-label.js';
-import { REPORT_SCHEMA, type Report } from './report/model.js';
+import { REPORT_SCHEMA, type ConnectionReport, type Report } from './report/model.js';
 import { redactDeep } from './report/redact.js';
 import { Session } from './session/session.js';
 import { diagnose } from './findings/diagnose.js';
@@ -37,6 +37,13 @@ export interface AnalyzeOptions {
   server?: string | null;
   /** Run the findings and verdict (default true). */
   diagnose?: boolean;
+  /**
+   * Receives the summary of each finished connection that is dropped from memory during the
+   * run (see TrafficEngine eviction). When absent, those summaries are kept in the report.
+   */
+  onConnection?: (c: ConnectionReport) => void;
+  /** Check for finished connections every N frames (default 8192; 0 keeps everything). */
+  evictEvery?: number;
   /** Later stages extend the report here, before redaction. */
   extend?: ((report: Report, ctx: AnalysisContext) => void)[];
 }
@@ -60,16 +67,38 @@ function combineHooks(a: EngineHooks | undefined, b: EngineHooks | undefined): E
       a.icmpError?.(e);
       b.icmpError?.(e);
     },
+    releasable: (c) => (a.releasable ? a.releasable(c) : true) && (b.releasable ? b.releasable(c) : true),
+    evicted: (c) => {
+      a.evicted?.(c);
+      b.evicted?.(c);
+    },
   };
 }
 
 export async function analyzeSources(sources: CaptureSource[], options: AnalyzeOptions = {}): Promise<Report> {
   const session = options.sessions === false ? null : new Session({ decrypt: options.decrypt !== false });
   for (const k of options.keylogs ?? []) session?.secrets.addKeyLogFile(k);
-  const engine = new TrafficEngine(combineHooks(session?.hooks, options.hooks));
+  const evictedReports: ConnectionReport[] = [];
+  const fileLabels: string[] = [];
+  let lastTsSeen = 0;
+  const redact = options.redact !== false;
+  const lifecycle: EngineHooks = {
+    releasable: (c) => (session ? session.releasable(c) : true),
+    evicted: (c) => {
+      const r = buildConnection(c, fileLabels[c.fileIndex] ?? '');
+      const rec = session?.record(c);
+      if (rec) Object.assign(r, sessionFields(rec, c, lastTsSeen));
+      else r['protocol'] = 'other';
+      session?.release(c);
+      const out = redact && rec ? redactDeep(r) : r;
+      if (options.onConnection) options.onConnection(out);
+      else evictedReports.push(out);
+    },
+  };
+  const engine = new TrafficEngine(combineHooks(combineHooks(session?.hooks, options.hooks), lifecycle));
+  engine.evictEvery = options.evictEvery ?? 8192;
   const interfaces: { file: string; info: InterfaceInfo }[] = [];
   const summaries: SourceSummary[] = [];
-  const fileLabels: string[] = [];
   for (const src of sources) {
     fileLabels[src.fileIndex] = src.label;
     const label = src.label;
@@ -78,9 +107,13 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
       frame: onFrame
         ? (f) => {
             onFrame(f);
+            if (f.ts > lastTsSeen) lastTsSeen = f.ts;
             engine.frame(f);
           }
-        : (f) => engine.frame(f),
+        : (f) => {
+            if (f.ts > lastTsSeen) lastTsSeen = f.ts;
+            engine.frame(f);
+          },
       issue: (i: DecodeIssue) => engine.report(i),
       interface: (info: InterfaceInfo) => {
         const existing = interfaces.find((x) => x.file === label && x.info.id === info.id);
@@ -97,13 +130,16 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
     schema: REPORT_SCHEMA,
     tool: { name: 'rdpdiag', version: VERSION },
     capture: buildCapture(engine, summaries, interfaces),
-    connections: engine.flows.all.map((c) => {
-      const r = buildConnection(c, fileLabels[c.fileIndex] ?? '');
-      const rec = session?.record(c);
-      if (rec) Object.assign(r, sessionFields(rec, c, captureEnd));
-      else r['protocol'] = 'other';
-      return r;
-    }),
+    connections: [
+      ...evictedReports,
+      ...engine.flows.all.map((c) => {
+        const r = buildConnection(c, fileLabels[c.fileIndex] ?? '');
+        const rec = session?.record(c);
+        if (rec) Object.assign(r, sessionFields(rec, c, captureEnd));
+        else r['protocol'] = 'other';
+        return r;
+      }),
+    ].sort((a, b) => a.id - b.id),
     fragments: buildFragments(engine),
     icmp: buildIcmp(engine, icmpLabel),
   };
@@ -126,7 +162,12 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
     report['verdict'] = d.verdict;
   }
   for (const f of options.extend ?? []) f(report, { engine, session });
-  return options.redact === false ? report : redactDeep(report);
+  if (!redact) return report;
+  // Evicted connections were redacted when they were summarised; unfollowed ones carry no names.
+  const already = new Set(evictedReports);
+  report.connections = report.connections.map((c) => (already.has(c) || c['protocol'] === 'other' ? c : redactDeep(c)));
+  for (const k of ['findings', 'verdict'] as const) if (report[k] !== undefined) report[k] = redactDeep(report[k]);
+  return report;
 }
 
 export async function analyzeFiles(paths: string[], options: AnalyzeOptions = {}): Promise<Report> {

@@ -2,11 +2,11 @@
  * The command line: analyze, live, interfaces, explain.
  */
 import { Command, CommanderError } from 'commander';
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { analyzeFiles, VERSION } from '../analyze.js';
 import { RdpdiagError, ErrorCode } from '../core/errors.js';
 import { renderText } from '../report/terminal.js';
-import type { Report } from '../report/model.js';
+import { REPORT_SCHEMA, type ConnectionReport, type Report } from '../report/model.js';
 import { ExitCode } from './exit-codes.js';
 import { parseFailedAt } from '../findings/failed-at.js';
 
@@ -14,6 +14,47 @@ function emit(report: Report, format: string, output: string | undefined, all: b
   const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderText(report, { all });
   if (output) writeFileSync(output, text);
   else process.stdout.write(text);
+}
+
+/**
+ * Streams the JSON report: the connections array is written as connections finish, so the
+ * report never has to exist as one string or one object (memory stays bounded on big files).
+ */
+class JsonReportWriter {
+  private readonly fd: number;
+  private first = true;
+  private buf: string[] = [];
+  private bufLen = 0;
+  constructor(output: string | undefined) {
+    this.fd = output ? openSync(output, 'w') : 1;
+    this.write(`{"schema":${JSON.stringify(REPORT_SCHEMA)},"connections":[`);
+  }
+  private write(s: string): void {
+    this.buf.push(s);
+    this.bufLen += s.length;
+    if (this.bufLen > 1 << 20) this.flush();
+  }
+  private flush(): void {
+    if (this.buf.length === 0) return;
+    writeSync(this.fd, this.buf.join(''));
+    this.buf = [];
+    this.bufLen = 0;
+  }
+  connection(c: ConnectionReport): void {
+    this.write((this.first ? '\n' : ',\n') + JSON.stringify(c));
+    this.first = false;
+  }
+  finish(report: Report): void {
+    for (const c of report.connections) this.connection(c);
+    this.write('\n]');
+    for (const [k, v] of Object.entries(report)) {
+      if (k === 'connections' || k === 'schema') continue;
+      this.write(`,\n${JSON.stringify(k)}:${JSON.stringify(v)}`);
+    }
+    this.write('}\n');
+    this.flush();
+    if (this.fd !== 1) closeSync(this.fd);
+  }
 }
 
 function parseTz(tz: string | undefined): number {
@@ -65,8 +106,27 @@ export async function main(argv: string[]): Promise<void> {
         failedAt = parseFailedAt(opts.failedAt, parseTz(opts.tz));
         if (failedAt === null) throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--failed-at: cannot read '${opts.failedAt}' as a time (try "2026-11-20 14:03:12 +01:00")`);
       }
-      const report = await analyzeFiles(files, { keylogs: opts.keylog, decrypt: opts.decrypt, redact: opts.redact, failedAt, server: opts.server ?? null });
-      emit(report, opts.format, opts.output, opts.all);
+      const base = { keylogs: opts.keylog, decrypt: opts.decrypt, redact: opts.redact, failedAt, server: opts.server ?? null };
+      if (opts.format === 'json') {
+        const writer = new JsonReportWriter(opts.output);
+        const report = await analyzeFiles(files, { ...base, onConnection: (c) => writer.connection(c) });
+        writer.finish(report);
+        process.exitCode = exitCodeFor(report);
+        return;
+      }
+      // Text shows a bounded table: keep the first finished connections, count the rest.
+      const kept: ConnectionReport[] = [];
+      let notKept = 0;
+      const report = await analyzeFiles(files, {
+        ...base,
+        onConnection: (c) => {
+          if (kept.length < (opts.all ? Infinity : 200)) kept.push(c);
+          else notKept++;
+        },
+      });
+      report.connections = [...kept, ...report.connections].sort((a, b) => a.id - b.id);
+      report.capture.connectionsNotListed += notKept;
+      emit(report, 'text', opts.output, opts.all);
       process.exitCode = exitCodeFor(report);
     });
 

@@ -20,6 +20,13 @@ import { trackTcp } from './tcp-tracker.js';
 /** What the session layer plugs into the engine. All calls are synchronous. */
 export interface EngineHooks {
   /**
+   * A finished connection is about to be dropped from memory (see TrafficEngine.evictEvery):
+   * return false to keep it (e.g. it matters for the diagnosis), true to let it go.
+   */
+  releasable?(conn: Connection): boolean;
+  /** A connection was dropped from memory; its summary must be taken now. */
+  evicted?(conn: Connection): void;
+  /**
    * First payload byte(s) of a TCP connection were seen: return a decoder to receive the
    * reassembled streams of both directions, or null to not follow this connection.
    */
@@ -77,7 +84,56 @@ export class TrafficEngine {
   private lastLinkType = -2;
   private lastLinkCount = 0;
 
+  /** Check for finished connections every this many frames (0 = never evict). */
+  evictEvery = 0;
+  private sinceEvict = 0;
+
   constructor(private readonly hooks: EngineHooks = {}) {}
+
+  /** Seconds of quiet after FIN/RST, and of plain idleness, after which a connection is finished. */
+  static readonly CLOSED_LINGER = 2;
+  static readonly IDLE_TCP = 300;
+  static readonly IDLE_UDP = 30;
+
+  private maybeEvict(now: number): void {
+    if (this.evictEvery <= 0 || !Number.isFinite(now)) return;
+    if (++this.sinceEvict < this.evictEvery) return;
+    this.sinceEvict = 0;
+    const hooks = this.hooks;
+    this.flows.evict(
+      (c) => {
+        const quiet = now - c.end;
+        const closed = c.transport === 'tcp' && (c.rsts.length > 0 || c.client.fins > 0 || c.server.fins > 0);
+        const finished = closed ? quiet > TrafficEngine.CLOSED_LINGER : quiet > (c.transport === 'tcp' ? TrafficEngine.IDLE_TCP : TrafficEngine.IDLE_UDP);
+        if (!finished) return false;
+        if (hooks.releasable && !hooks.releasable(c)) {
+          // Kept for the diagnosis, but its decoders are no longer needed.
+          const follow = this.follows.get(c);
+          if (follow) {
+            follow.c2s.finish(c.lastFrame, c.end);
+            follow.s2c.finish(c.lastFrame, c.end);
+            c.client.gapBytes = follow.c2s.gapBytes;
+            c.server.gapBytes = follow.s2c.gapBytes;
+            this.follows.set(c, null);
+          }
+          return false;
+        }
+        return true;
+      },
+      (c) => {
+        const follow = this.follows.get(c);
+        if (follow) {
+          follow.c2s.finish(c.lastFrame, c.end);
+          follow.s2c.finish(c.lastFrame, c.end);
+          c.client.gapBytes = follow.c2s.gapBytes;
+          c.server.gapBytes = follow.s2c.gapBytes;
+        }
+        this.follows.delete(c);
+        this.udpFollows.delete(c);
+        hooks.evicted?.(c);
+      },
+    );
+  }
 
   report(i: DecodeIssue): void {
     this.issueCount++;
@@ -98,6 +154,7 @@ export class TrafficEngine {
       if (!(ts >= st.firstTs)) st.firstTs = Number.isFinite(st.firstTs) ? Math.min(st.firstTs, ts) : ts;
       if (!(ts <= st.lastTs)) st.lastTs = Number.isFinite(st.lastTs) ? Math.max(st.lastTs, ts) : ts;
     }
+    this.maybeEvict(ts);
     const p = this.p;
     if (!decodeFrame(p, f)) {
       this.noteStop(p, f);

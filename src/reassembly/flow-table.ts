@@ -27,8 +27,10 @@ function fold6(b: Uint8Array): number {
 export class FlowTable {
   private readonly buckets = new Map<number, Connection | Connection[]>();
   private nextId = 1;
-  /** Every connection in creation order (the report's list). */
-  readonly all: Connection[] = [];
+  /** Every connection still held, in creation order (evicted ones are handed out and dropped). */
+  all: Connection[] = [];
+  /** Connections handed out by `evict`. */
+  evicted = 0;
   /** Connections created past the cap are still tracked but not kept for the report. */
   dropped = 0;
 
@@ -128,6 +130,39 @@ export class FlowTable {
     else this.dropped++;
     this.fromClient = senderIsClient;
     return conn;
+  }
+
+  /**
+   * Drops connections for which `done(c)` says they are finished and need not be kept,
+   * handing each to `out` first. Memory then depends on how many connections are open at
+   * once, not on the size of the capture.
+   */
+  evict(done: (c: Connection) => boolean, out: (c: Connection) => void): void {
+    const keep: Connection[] = [];
+    for (const c of this.all) {
+      if (!done(c)) {
+        keep.push(c);
+        continue;
+      }
+      out(c);
+      this.evicted++;
+      this.removeFromBucket(c);
+    }
+    this.all = keep;
+  }
+
+  private removeFromBucket(c: Connection): void {
+    const a = c.v6 ? fold6(c.cAddr6!) : c.cAddr4;
+    const b = c.v6 ? fold6(c.sAddr6!) : c.sAddr4;
+    const h = hashFields(a, b, c.client.port, c.server.port, c.transport);
+    const slot = this.buckets.get(h);
+    if (slot === undefined) return;
+    if (Array.isArray(slot)) {
+      const i = slot.indexOf(c);
+      if (i >= 0) slot.splice(i, 1);
+      if (slot.length === 1) this.buckets.set(h, slot[0]!);
+      else if (slot.length === 0) this.buckets.delete(h);
+    } else if (slot === c) this.buckets.delete(h);
   }
 
   /** Finds (without creating) the connection an ICMP error quotes; `quotedFromClient` tells the quoted packet's direction. */

@@ -11,6 +11,9 @@ import {
 import { DIRECT_RDP_PHASES, GATEWAY_PHASES, KERBEROS_PHASES, PhaseMachine, RDPUDP_PHASES } from './phase-machine.js';
 import { Timeline } from './timeline.js';
 
+/** Events a finished connection keeps in its timeline. */
+export const COMPACT_EVENTS = 80;
+
 export type SessionProtocol = 'rdp' | 'rdp-gateway' | 'tls' | 'kerberos' | 'rdp-udp' | 'other';
 
 /** PROTOCOL_* values (MS-RDPBCGR 2.2.1.1.1). */
@@ -49,6 +52,13 @@ export class ConnectionRecord {
   ) {
     this.protocol = protocol;
     this.machine = new PhaseMachine(machineOrder(protocol));
+  }
+
+  /** A finished connection kept for the diagnosis: bulk detail is dropped, facts and phases stay. */
+  compact(): void {
+    this.timeline.compact(COMPACT_EVENTS);
+    this.tls.firstRecords.length = Math.min(this.tls.firstRecords.length, 16);
+    this.inner?.compact();
   }
 
   setProtocol(p: SessionProtocol): void {

@@ -56,6 +56,30 @@ export class Session {
     };
   }
 
+  /**
+   * Whether a finished connection may leave memory: unfollowed ones always; healthy TLS that is
+   * not RD Gateway, and Kerberos without errors, too. RDP, gateway and failing flows stay for
+   * the diagnosis.
+   */
+  releasable(conn: Connection): boolean {
+    const rec = this.records.get(conn);
+    if (!rec) return true;
+    if (rec.protocol === 'tls') {
+      const t = rec.tls;
+      return t.handshakeComplete !== null && !t.alerts.some((a) => a.level === 2) && rec.rdg.http.length === 0;
+    }
+    if (rec.protocol === 'kerberos') return rec.kerberos.errors.every((e) => e.code === 25);
+    // Kept: shrink what the diagnosis does not need.
+    rec.compact();
+    return false;
+  }
+
+  /** Forgets a connection's record (after its summary was taken). */
+  release(conn: Connection): void {
+    this.records.delete(conn);
+    conn.session = null;
+  }
+
   addEmbeddedSecrets(s: EmbeddedSecrets): void {
     this.secrets.addEmbedded(s);
   }

@@ -4,14 +4,23 @@
  */
 import { BULK_EVENT_TYPES, type SessionEvent } from './events.js';
 
-export const MAX_EVENTS = 2000;
-export const MAX_BULK_EVENTS = 400;
+export const MAX_EVENTS = 600;
+export const MAX_BULK_EVENTS = 100;
 
 export class Timeline {
   readonly events: SessionEvent[] = [];
   bulkKept = 0;
   dropped = 0;
   readonly bulkCounts = new Map<string, number>();
+
+  /** Keeps the first `n` events (where a handshake's story is) and the last ones (how it ended). */
+  compact(n: number): void {
+    if (this.events.length <= n) return;
+    const tail = Math.min(20, Math.floor(n / 4));
+    const dropped = this.events.length - n;
+    this.events.splice(n - tail, dropped);
+    this.dropped += dropped;
+  }
 
   add(e: SessionEvent): void {
     if (BULK_EVENT_TYPES.has(e.type)) {
