@@ -1,0 +1,64 @@
+/**
+ * Helpers for the Kerberos rules: every KRB-ERROR of the capture (port 88, inside CredSSP,
+ * KDC proxy, inside a gateway tunnel) with its connection, and whether it belongs to an RDP
+ * attempt (an RDP/gateway connection between 120 s after and 30 s before it, a TERMSRV SPN, or
+ * carried inside CredSSP / KDC proxy) — only those get high confidence (protocol-facts §7, §10.1).
+ */
+import type { KerberosFacts } from '../../session/facts.js';
+import type { ConnView, FindingContext } from '../context.js';
+import { isRdpish } from '../context.js';
+
+export interface KrbErrorRef {
+  v: ConnView;
+  err: KerberosFacts['errors'][number];
+  /** The request this error answers (previous message in the record), when seen. */
+  requestFrame: number | null;
+  requestType: string | null;
+  /** Index of the error in its record's message list and whether a later message followed. */
+  followedBy: string | null;
+}
+
+export function allKrbErrors(ctx: FindingContext): KrbErrorRef[] {
+  const out: KrbErrorRef[] = [];
+  for (const v of ctx.conns) {
+    for (const rec of [v.rec, v.rec?.inner ?? null]) {
+      if (!rec) continue;
+      const msgs = rec.kerberos.messages;
+      for (const err of rec.kerberos.errors) {
+        const i = msgs.findIndex((m) => m.frame === err.frame && m.type === 'KRB-ERROR');
+        const req = i > 0 ? msgs[i - 1]! : null;
+        const next = i >= 0 && i + 1 < msgs.length ? msgs[i + 1]! : null;
+        out.push({ v, err, requestFrame: req && /REQ/.test(req.type) ? req.frame : null, requestType: req && /REQ/.test(req.type) ? req.type : null, followedBy: next ? next.type : null });
+      }
+    }
+  }
+  return out.sort((a, b) => a.err.frame - b.err.frame);
+}
+
+export function relatedToRdp(ctx: FindingContext, ref: KrbErrorRef): boolean {
+  if (isRdpish(ref.v) || ref.err.carrier === 'gss' || ref.err.carrier === 'kkdcp') return true;
+  if (/^TERMSRV\//i.test(ref.err.sname)) return true;
+  const ts = ref.err.ts;
+  return ctx.conns.some((o) => isRdpish(o) && o.conn.start <= ts + 120 && o.conn.end >= ts - 30);
+}
+
+/** A later message of the same client with a successful reply (AS-REP/TGS-REP/AP-REP) after the error. */
+export function recoveredLater(ctx: FindingContext, ref: KrbErrorRef): boolean {
+  const client = ref.v.conn.client.ip;
+  for (const o of ctx.conns) {
+    if (o.conn.client.ip !== client) continue;
+    for (const rec of [o.rec, o.rec?.inner ?? null]) {
+      if (rec?.kerberos.messages.some((m) => m.frame > ref.err.frame && /REP$/.test(m.type))) return true;
+    }
+  }
+  return false;
+}
+
+/** An RDP/gateway connection of the same client that was alive at the error time reached the active phase. */
+export function rdpSucceededAround(ctx: FindingContext, ref: KrbErrorRef): boolean {
+  const ip = ref.v.conn.client.ip;
+  const ts = ref.err.ts;
+  return ctx.conns.some(
+    (o) => isRdpish(o) && o.conn.client.ip === ip && o.conn.end >= ts && o.conn.start <= ts + 120 && !!(o.rec?.machine.has('active') || o.rec?.inner?.machine.has('active')),
+  );
+}
