@@ -33,6 +33,9 @@ export interface Verdict {
 
 const LOSS_BASED = new Set<RootCause>(['tcp-connect-timeout', 'mtu-blackhole', 'ip-fragment-loss', 'packet-loss', 'path-lost']);
 const CONF_ORDER: Record<Confidence, number> = { high: 0, medium: 1, low: 2 };
+/** Causal rank plus a penalty for uncertainty (see the sort in decideVerdict). */
+const CONF_PENALTY: Record<Confidence, number> = { high: 0, medium: 10, low: 30 };
+const weight = (f: Finding): number => f.rank + CONF_PENALTY[f.confidence];
 const lower = (c: Confidence): Confidence => (c === 'high' ? 'medium' : 'low');
 const cap = (c: Confidence, max: Confidence): Confidence => (CONF_ORDER[c] < CONF_ORDER[max] ? max : c);
 
@@ -110,7 +113,8 @@ export function decideVerdict(ctx: FindingContext, findings: Finding[]): Verdict
   });
   let candidates = [...onFinal, ...onRelated];
   if (candidates.length === 0) candidates = causal.filter((f) => f.connection !== null && attemptConns.has(f.connection));
-  candidates.sort((a, b) => a.rank - b.rank || CONF_ORDER[a.confidence] - CONF_ORDER[b.confidence] || Math.abs(a.at - moment) - Math.abs(b.at - moment));
+  // An uncertain explanation must be causally much earlier to beat a certain one.
+  candidates.sort((a, b) => weight(a) - weight(b) || CONF_ORDER[a.confidence] - CONF_ORDER[b.confidence] || Math.abs(a.at - moment) - Math.abs(b.at - moment));
 
   if (candidates.length === 0) {
     const close = final.close;
@@ -211,7 +215,7 @@ function activeEvidence(v: ConnView): Verdict['evidence'] {
 function noRdpVerdict(ctx: FindingContext, causal: Finding[], base: Pick<Verdict, 'attempts' | 'alternatives'>): Verdict {
   // No RDP or gateway connection: a Kerberos, TLS or path failure may still be what broke RDP,
   // but without the RDP connection we never claim it confidently.
-  const sorted = [...causal].sort((a, b) => a.rank - b.rank || CONF_ORDER[a.confidence] - CONF_ORDER[b.confidence]);
+  const sorted = [...causal].sort((a, b) => weight(a) - weight(b) || CONF_ORDER[a.confidence] - CONF_ORDER[b.confidence]);
   const top = sorted[0];
   if (!top) {
     return {
