@@ -35,11 +35,42 @@ function reachedActive(v: ConnView): boolean {
   return false;
 }
 
+/** A server-ended session this soon after activation did not really work (see server.set-error-info). */
+export const QUICK_END_SECONDS = 15;
+
 export function succeeded(v: ConnView): boolean {
   if (!reachedActive(v)) return false;
   const rec = v.rec!;
-  const denial = [...rec.rdp.errorInfo, ...(rec.inner?.rdp.errorInfo ?? [])].some((e) => e.value !== 0 && e.value !== 0x0c && e.value !== 0x0b);
-  return !denial;
+  for (const r of [rec, rec.inner]) {
+    if (!r) continue;
+    const active = r.machine.phases.find((p) => p.name === 'active');
+    for (const e of r.rdp.errorInfo) {
+      if (e.value === 0) continue;
+      if (e.value !== 0x0c && e.value !== 0x0b && e.value !== 0x03 && e.value !== 0x04 && e.value !== 0x05) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * A server-initiated disconnect (errorInfo 0xB, RPC-initiated by user) within seconds of
+ * activation: a normal admin disconnect and a logon refused inside the session look the same
+ * on the wire, so a "healthy" verdict must say so and not be confident.
+ */
+export function quickServerDisconnect(v: ConnView): { seconds: number; frame: number; value: number } | null {
+  const rec = v.rec;
+  if (!rec) return null;
+  for (const r of [rec, rec.inner]) {
+    if (!r) continue;
+    const active = r.machine.phases.find((p) => p.name === 'active');
+    if (!active) continue;
+    for (const e of r.rdp.errorInfo) {
+      if (e.value !== 0x0b) continue;
+      const ev = r.timeline.events.find((x) => x.frame === e.frame && x.type === 'rdp.set_error_info');
+      if (ev && ev.ts - active.ts >= 0 && ev.ts - active.ts <= QUICK_END_SECONDS) return { seconds: ev.ts - active.ts, frame: e.frame, value: e.value };
+    }
+  }
+  return null;
 }
 
 export function groupAttempts(ctx: FindingContext): Attempt[] {

@@ -6,7 +6,7 @@
  */
 import { clientErrorsFor, type ClientErrorHint } from '../codes/client-errors.js';
 import { isoTime } from '../core/time.js';
-import { groupAttempts, type Attempt } from './attempts.js';
+import { groupAttempts, quickServerDisconnect, type Attempt } from './attempts.js';
 import type { ConnView, FindingContext } from './context.js';
 import { nextSteps } from './next-steps.js';
 import type { Confidence, Finding, RootCause } from './types.js';
@@ -53,7 +53,8 @@ export function decideVerdict(ctx: FindingContext, findings: Finding[]): Verdict
 
   if (attempts.length === 0) return noRdpVerdict(ctx, causal, base);
 
-  const failed = attempts.filter((a) => !a.succeeded);
+  const failedAttempt = (a: Attempt) => !a.succeeded || causal.some((f) => f.connection === a.final.conn.id && f.confidence !== 'low');
+  const failed = attempts.filter(failedAttempt);
   let chosen: Attempt;
   let momentSource: Verdict['failureMoment']['source'];
   let moment: number;
@@ -72,20 +73,31 @@ export function decideVerdict(ctx: FindingContext, findings: Finding[]): Verdict
   }
   const failureMoment = { at: momentSource === 'none' ? null : isoTime(moment), source: momentSource };
 
-  if (chosen.succeeded) {
+  // A session that became active can still have failed afterwards (path lost, server refusal
+  // inside the session): a failure finding on its connection overrides "succeeded".
+  // Low-confidence ones only make the "healthy" answer unconfident.
+  const laterFailure = causal.some((f) => f.connection === chosen.final.conn.id && f.confidence !== 'low');
+  const doubts = causal.filter((f) => f.connection === chosen.final.conn.id && f.confidence === 'low');
+  if (chosen.succeeded && !laterFailure) {
     const final = chosen.final;
     const inferred = final.rec?.machine.phases.find((p) => p.name === 'active')?.inferred ?? true;
+    const quick = quickServerDisconnect(final);
     return {
       cause: 'healthy',
-      confidence: inferred ? 'medium' : 'high',
+      confidence: quick || doubts.length > 0 ? 'low' : inferred ? 'medium' : 'high',
       attempt: chosen.id,
       connection: final.conn.id,
       at: isoTime(final.conn.end),
       summary:
         `Attempt ${chosen.id} (${chosen.client} → ${chosen.server}) reached the active session on connection ${final.conn.id}` +
         (inferred ? ' (inferred from the volume of encrypted server data; no keys to confirm)' : '') +
-        (ctx.failedAt !== null ? ' around the time given with --failed-at' : '') + '.',
-      reason: null,
+        (ctx.failedAt !== null ? ' around the time given with --failed-at' : '') + '.' +
+        (quick ? ` But the server ended it ${quick.seconds.toFixed(1)} s later with Set Error Info 0x${quick.value.toString(16)} (frame ${quick.frame}): an administrative disconnect and a logon refused inside the session look the same on the wire.` : ''),
+      reason: quick
+        ? 'A server-initiated disconnect seconds after activation keeps this from being a confident "healthy".'
+        : doubts.length > 0
+          ? `Weak signs of trouble on this connection: ${doubts.map((d) => `${d.id} (${d.title})`).join('; ')}.`
+          : null,
       evidence: activeEvidence(final),
       clientErrors: [],
       about0x904: 'This attempt succeeded, so it does not explain a 0x904 / extended 0x7 report; capture the failing attempt.',
@@ -217,6 +229,16 @@ function noRdpVerdict(ctx: FindingContext, causal: Finding[], base: Pick<Verdict
   // but without the RDP connection we never claim it confidently.
   const sorted = [...causal].sort((a, b) => weight(a) - weight(b) || CONF_ORDER[a.confidence] - CONF_ORDER[b.confidence]);
   const top = sorted[0];
+  const kerberosOk = ctx.conns.some((v) => v.protocol === 'kerberos' && v.rec && v.rec.kerberos.messages.some((m) => m.type === 'AS-REP' || m.type === 'TGS-REP'));
+  if (!top && kerberosOk) {
+    return {
+      cause: 'healthy', confidence: 'medium', attempt: null, connection: null, at: null,
+      summary: 'No RDP connection in this capture; the Kerberos exchanges in it succeeded (tickets were issued).',
+      reason: 'Only Kerberos traffic was captured, so this says nothing about an RDP connection itself.', evidence: [], clientErrors: [],
+      about0x904: 'No RDP connection was captured; this capture cannot confirm a 0x904 / extended 0x7 report.',
+      nextSteps: nextSteps('healthy', null, ctx), failureMoment: { at: null, source: 'none' }, ...base,
+    };
+  }
   if (!top) {
     return {
       cause: 'no-rdp-traffic', confidence: 'high', attempt: null, connection: null, at: null,

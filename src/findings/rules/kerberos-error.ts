@@ -22,7 +22,9 @@ export const KERBEROS_ERROR = kind({
   category: 'kerberos',
   documented: true,
   cause: 'kerberos-error',
-  rank: 36,
+  // After the CredSSP error (40): a Kerberos error on a related flow explains less than the
+  // server's own answer on the RDP connection; clock skew (35) is different — it explains it.
+  rank: 42,
 });
 
 /** Normal protocol steps: reported as context only when nothing followed them. */

@@ -1,4 +1,5 @@
 /** Protocol-level rules (RDP negotiation, TLS, CredSSP, Kerberos, RD Gateway, server refusals, RDP-UDP). */
+import { rule as rdpServerRequiresTls } from './rdp-server-requires-tls.js';
 import type { Rule } from '../rule.js';
 import { rule as credsspEarlyUserAuthDenied } from './credssp-early-user-auth-denied.js';
 import { rule as credsspError } from './credssp-error.js';
@@ -29,6 +30,7 @@ import { rule as tlsServerClosedAfterClientHello } from './tls-server-closed-aft
 import { rule as tlsVersionMismatch } from './tls-version-mismatch.js';
 
 export const protocolRules: Rule[] = [
+  rdpServerRequiresTls,
   rdpNegotiationFailure,
   rdpSecurityMismatch,
   rdpX224NoConfirm,

@@ -1,0 +1,87 @@
+/**
+ * Every committed lab capture (captures/manifest.json: made with real xrdp, xfreerdp,
+ * freerdp-shadow-cli, krb5kdc, nginx inside network namespaces, see test/lab/) gets its
+ * expected cause — client side and server side, with and without the key log where one exists.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeFiles } from '../../../src/analyze.js';
+import { REPO } from '../../helpers/shared.js';
+
+interface LabEntry {
+  file: string;
+  scenario: string;
+  expectedCause: string;
+  side: string;
+  keylog: string | null;
+  whatItShows?: string;
+}
+
+const manifestPath = join(REPO, 'captures', 'manifest.json');
+const entries: LabEntry[] = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as { captures: LabEntry[] }).captures : [];
+
+/**
+ * Vantage-point exceptions: what a capture at this point can honestly show differs from the
+ * scenario's cause. Each entry says why.
+ */
+const NOTHING_ARRIVED = 'the SYN never reached the server (dropped, refused or answered with ICMP by the router), so the server-side capture holds no RDP traffic at all: no-rdp-traffic is what this vantage point can honestly say';
+const SEEN_FROM_HERE: Record<string, { cause: string; why: string; confidence?: string }> = {
+  'lab/tcp-connect-timeout-syndrop-server.pcapng': { cause: 'no-rdp-traffic', why: NOTHING_ARRIVED },
+  'lab/tcp-connect-refused-routerrst-server.pcapng': { cause: 'no-rdp-traffic', why: NOTHING_ARRIVED },
+  'lab/icmp-unreachable-adminprohib-server.pcapng': { cause: 'no-rdp-traffic', why: NOTHING_ARRIVED },
+  'lab/icmp-unreachable-host-server.pcapng': { cause: 'no-rdp-traffic', why: NOTHING_ARRIVED },
+  'lab/middlebox-reset-cookie-server.pcapng': {
+    cause: 'unknown',
+    why: 'the router forges the RST to the client only: the server sees the handshake and then nothing — the request never arrives and no reset is visible here',
+  },
+  'lab/middlebox-reset-clienthello-server.pcapng': {
+    cause: 'unknown',
+    why: 'the router forges the RST to the client only: the server sees the X.224 exchange and then nothing',
+  },
+  'lab/path-lost-after-active-server.pcapng': {
+    cause: 'unknown',
+    why: 'the server-side capture simply stops after the cut (manifest: nothing after the cut reaches it); the loss is only visible from the client',
+  },
+  'lab/ip-fragment-loss-kerberos-tcpfallback-server.pcapng': {
+    cause: 'healthy',
+    why: 'the KDC sends complete fragment sets and then serves the TCP retry: the loss happens after this capture point',
+  },
+  'lab/server-denied-shadow-auth-client.pcapng': {
+    cause: 'healthy',
+    confidence: 'low',
+    why: 'the shadow server activates the session and closes it ~2 s later with no Set Error Info or DPU: on the wire only an unexplained server close (server.closed-without-reason, low), so the verdict must not be confident',
+  },
+  'lab/server-denied-shadow-auth-server.pcapng': {
+    cause: 'healthy',
+    confidence: 'low',
+    why: 'same as the client side of this scenario',
+  },
+};
+
+describe('lab captures get their expected verdict', () => {
+  it('the manifest lists captures that exist', () => {
+    expect(entries.length).toBeGreaterThan(10);
+    for (const e of entries) expect(existsSync(join(REPO, 'captures', e.file)), e.file).toBe(true);
+  });
+  for (const e of entries) {
+    const expected = SEEN_FROM_HERE[e.file]?.cause ?? e.expectedCause;
+    it(`${e.file} → ${expected}${e.keylog ? ' (with key log)' : ''}`, async () => {
+      const r = await analyzeFiles([join(REPO, 'captures', e.file)], { keylogs: e.keylog ? [join(REPO, 'captures', e.keylog)] : [] });
+      const v = r['verdict'] as { cause: string; confidence: string; summary: string };
+      expect(v.cause, v.summary).toBe(expected);
+      const conf = SEEN_FROM_HERE[e.file]?.confidence;
+      if (conf) expect(v.confidence).toBe(conf);
+    });
+    if (e.keylog) {
+      it(`${e.file} → ${expected} (without the key log)`, async () => {
+        const r = await analyzeFiles([join(REPO, 'captures', e.file)], { decrypt: false });
+        const v = r['verdict'] as { cause: string; confidence: string; summary: string };
+        // Without keys the cause may be less certain but must never be a different confident cause.
+        if (v.cause !== expected) {
+          expect(['unknown'], `${v.cause} (${v.confidence}): ${v.summary}`).toContain(v.cause);
+        }
+      });
+    }
+  }
+});
