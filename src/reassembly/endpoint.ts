@@ -77,6 +77,24 @@ export class Endpoint {
   gapHistoryCount = 0;
   /** Payload bytes not captured (gaps) in this direction. */
   gapBytes = 0;
+  // --- PMTU black-hole signature (see findings/rules/mtu-blackhole-recovered.ts) ---
+  /** Retransmissions of full-size segments (≥ 90% of the MSS the peer allows) this side sent. */
+  bhFullRetrans = 0;
+  bhFullRetransFrame = 0;
+  bhFullSize = 0;
+  /** Small (≤ 600 bytes) retransmissions this side sent after full-size ones failed. */
+  bhSmallAfterFull = 0;
+  bhSmallFrame = 0;
+  bhSmallSize = 0;
+  /** Receiver view: a gap of at least a full segment in what this side sent ("previous segment not captured")… */
+  bhLostFull = 0;
+  bhLostFullFrame = 0;
+  bhLostFullSize = 0;
+  bhLostFullTs = 0;
+  /** …later filled by small segments after a stall. */
+  bhSmallRefill = 0;
+  bhSmallRefillFrame = 0;
+  bhRefillStall = 0;
   /** Zeek endpoint state (ZeekState) and the history bookkeeping it uses. */
   zstate = 0;
   histLastSyn = -1;

@@ -105,6 +105,7 @@ export function trackTcp(c: Connection, p: Packet, fromClient: boolean, frame: n
   SEG.flags = flags;
   SEG.window = p.window;
   SEG.ts = t;
+  const lostRef = fwd.nextSeq;
   const a = analyzeSegment(SEG, fwd, rev, c.irtt);
   if (a & TcpA.RETRANSMISSION) {
     fwd.retransmissions++;
@@ -122,6 +123,48 @@ export function trackTcp(c: Connection, p: Packet, fromClient: boolean, frame: n
   if (a & TcpA.ZERO_WINDOW_PROBE) fwd.zeroWindowProbes++;
   if (a & TcpA.KEEP_ALIVE) fwd.keepAlives++;
   if (a & TcpA.WINDOW_FULL) fwd.windowFull++;
+
+  // --- PMTU black-hole signature ---
+  if (p.segLength > 0) {
+    const mss = rev.mss > 0 ? rev.mss : fwd.mss > 0 ? fwd.mss : 1460;
+    const full = mss * 0.9;
+    if (a & TcpA.LOST_PACKET) {
+      const gap = (p.seq - lostRef) >>> 0;
+      if (gap >= full && gap < 0x10000000) {
+        fwd.bhLostFull++;
+        if (fwd.bhLostFullFrame === 0) {
+          fwd.bhLostFullFrame = frame;
+          fwd.bhLostFullSize = gap;
+          fwd.bhLostFullTs = t;
+        }
+      }
+    }
+    if (a & (TcpA.RETRANSMISSION | TcpA.OUT_OF_ORDER)) {
+      if (p.segLength >= full) {
+        if (a & TcpA.RETRANSMISSION) {
+          fwd.bhFullRetrans++;
+          if (fwd.bhFullRetransFrame === 0) fwd.bhFullRetransFrame = frame;
+          fwd.bhFullSize = Math.max(fwd.bhFullSize, p.ipTotalLength);
+        }
+      } else if (p.segLength <= 600) {
+        if (fwd.bhFullRetrans > 0) {
+          fwd.bhSmallAfterFull++;
+          if (fwd.bhSmallFrame === 0) {
+            fwd.bhSmallFrame = frame;
+            fwd.bhSmallSize = p.ipTotalLength;
+          }
+        }
+        if (fwd.bhLostFull > 0 && t - fwd.bhLostFullTs >= 1) {
+          fwd.bhSmallRefill++;
+          if (fwd.bhSmallRefillFrame === 0) {
+            fwd.bhSmallRefillFrame = frame;
+            fwd.bhRefillStall = t - fwd.bhLostFullTs;
+            fwd.bhSmallSize = p.ipTotalLength;
+          }
+        }
+      }
+    }
+  }
 
   // --- closing ---
   if (rst) {

@@ -5,6 +5,7 @@
  */
 import type { EmbeddedSecrets } from '../capture/frame.js';
 import { KerberosUdpDecoder } from '../protocols/kerberos/framing.js';
+import { GssKerberosScanner } from '../protocols/kerberos/gss-scanner.js';
 import { RdpUdpDecoder } from '../protocols/rdpudp/rdpudp.js';
 import type { DatagramDecoder, StreamDecoder } from '../protocols/stream.js';
 import type { Packet } from '../decode/packet.js';
@@ -21,6 +22,8 @@ export const RDP_PORTS = new Set([3389]);
 export const GATEWAY_PORTS = new Set([443]);
 export const KERBEROS_PORT = 88;
 export const RDPUDP_PORTS = new Set([3389, 3391]);
+/** Protocols whose GSS-API blobs may carry Kerberos errors: SMB, NetBIOS session, LDAP, GC, RPC. */
+export const GSS_CARRIER_PORTS = new Set([445, 139, 389, 3268, 135]);
 
 /** X.224 Connection Request inside TPKT: 03 00 len len LI E0 (MS-RDPBCGR 2.2.1.1). */
 export function looksLikeX224Request(b: Uint8Array): boolean {
@@ -68,7 +71,7 @@ export class Session {
       const t = rec.tls;
       return t.handshakeComplete !== null && !t.alerts.some((a) => a.level === 2) && rec.rdg.http.length === 0;
     }
-    if (rec.protocol === 'kerberos') return rec.kerberos.errors.every((e) => e.code === 25);
+    if (rec.protocol === 'kerberos' || rec.protocol === 'other') return rec.kerberos.errors.every((e) => e.code === 25);
     // Kept: shrink what the diagnosis does not need.
     rec.compact();
     return false;
@@ -122,7 +125,14 @@ export class Session {
     if (fromClient && looksLikeX224Request(first)) proto = 'rdp';
     else if (!fromClient && looksLikeX224Confirm(first)) proto = 'rdp';
     else if (proto === null && fromClient && looksLikeTlsHandshake(first)) proto = 'tls';
-    if (proto === null) return null;
+    if (proto === null) {
+      if (conn.transport === 'tcp' && GSS_CARRIER_PORTS.has(conn.server.port)) {
+        // Not followed as its own protocol: only scanned for Kerberos errors. The record is
+        // created when the scanner finds one.
+        return new GssKerberosScanner((e) => this.ensure(conn, 'other').onEvent(e));
+      }
+      return null;
+    }
     const rec = this.ensure(conn, proto);
     switch (proto) {
       case 'rdp':

@@ -1,4 +1,5 @@
 /** Network- and transport-level rules (TCP, ICMP, MTU, fragments, loss, path, capture loss). */
+import { rule as mtuBlackholeRecovered } from './mtu-blackhole-recovered.js';
 import type { Rule } from '../rule.js';
 import { rule as captureLoss } from './capture-loss.js';
 import { rule as icmpUnreachable } from './icmp-unreachable.js';
@@ -14,5 +15,6 @@ import { rule as synUnanswered } from './tcp-syn-unanswered.js';
 import { rule as rdpUdp } from './udp-rdpudp.js';
 
 export const networkRules: Rule[] = [
+  mtuBlackholeRecovered,
   synUnanswered, synRefused, icmpUnreachable, reset, mtuBlackhole, pmtud, fragmentsIncomplete, packetLoss, rttTimeout, pathLost, captureLoss, rdpUdp,
 ];
