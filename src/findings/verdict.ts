@@ -227,7 +227,10 @@ function activeEvidence(v: ConnView): Verdict['evidence'] {
 function noRdpVerdict(ctx: FindingContext, causal: Finding[], base: Pick<Verdict, 'attempts' | 'alternatives'>): Verdict {
   // No RDP or gateway connection: a Kerberos, TLS or path failure may still be what broke RDP,
   // but without the RDP connection we never claim it confidently.
-  const sorted = [...causal].sort((a, b) => weight(a) - weight(b) || CONF_ORDER[a.confidence] - CONF_ORDER[b.confidence]);
+  // Without an RDP connection, a failure on 443 matters as a gateway failure, and fragment loss
+  // (which makes Kerberos fall back and fail) explains the failures that follow it.
+  const noRdpWeight = (f: Finding) => weight(f) - (f.cause?.startsWith('gateway-') ? 20 : 0) - (f.cause === 'ip-fragment-loss' ? 15 : 0);
+  const sorted = [...causal].sort((a, b) => noRdpWeight(a) - noRdpWeight(b) || CONF_ORDER[a.confidence] - CONF_ORDER[b.confidence]);
   const top = sorted[0];
   const kerberosOk = ctx.conns.some((v) => v.protocol === 'kerberos' && v.rec && v.rec.kerberos.messages.some((m) => m.type === 'AS-REP' || m.type === 'TGS-REP'));
   if (!top && kerberosOk) {

@@ -91,6 +91,9 @@ export class Endpoint {
   bhLostFullFrame = 0;
   bhLostFullSize = 0;
   bhLostFullTs = 0;
+  /** Sequence range of the first missing full segment, and of the first full-size retransmission. */
+  bhLostSeq = 0;
+  bhFullSeq = 0;
   /** …later filled by small segments after a stall. */
   bhSmallRefill = 0;
   bhSmallRefillFrame = 0;

@@ -136,6 +136,7 @@ export function trackTcp(c: Connection, p: Packet, fromClient: boolean, frame: n
           fwd.bhLostFullFrame = frame;
           fwd.bhLostFullSize = gap;
           fwd.bhLostFullTs = t;
+          fwd.bhLostSeq = lostRef;
         }
       }
     }
@@ -143,18 +144,22 @@ export function trackTcp(c: Connection, p: Packet, fromClient: boolean, frame: n
       if (p.segLength >= full) {
         if (a & TcpA.RETRANSMISSION) {
           fwd.bhFullRetrans++;
-          if (fwd.bhFullRetransFrame === 0) fwd.bhFullRetransFrame = frame;
+          if (fwd.bhFullRetransFrame === 0) {
+            fwd.bhFullRetransFrame = frame;
+            fwd.bhFullSeq = p.seq;
+          }
           fwd.bhFullSize = Math.max(fwd.bhFullSize, p.ipTotalLength);
         }
       } else if (p.segLength <= 600) {
-        if (fwd.bhFullRetrans > 0) {
+        // The small segments must carry the very data that did not get through.
+        if (fwd.bhFullRetrans > 0 && ((p.seq - fwd.bhFullSeq) >>> 0) < mss) {
           fwd.bhSmallAfterFull++;
           if (fwd.bhSmallFrame === 0) {
             fwd.bhSmallFrame = frame;
             fwd.bhSmallSize = p.ipTotalLength;
           }
         }
-        if (fwd.bhLostFull > 0 && t - fwd.bhLostFullTs >= 1) {
+        if (fwd.bhLostFull > 0 && t - fwd.bhLostFullTs >= 2 && ((p.seq - fwd.bhLostSeq) >>> 0) < fwd.bhLostFullSize) {
           fwd.bhSmallRefill++;
           if (fwd.bhSmallRefillFrame === 0) {
             fwd.bhSmallRefillFrame = frame;

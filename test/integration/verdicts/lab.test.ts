@@ -31,6 +31,11 @@ const SEEN_FROM_HERE: Record<string, { cause: string; why: string; confidence?: 
   'lab/tcp-connect-refused-routerrst-server.pcapng': { cause: 'no-rdp-traffic', why: NOTHING_ARRIVED },
   'lab/icmp-unreachable-adminprohib-server.pcapng': { cause: 'no-rdp-traffic', why: NOTHING_ARRIVED },
   'lab/icmp-unreachable-host-server.pcapng': { cause: 'no-rdp-traffic', why: NOTHING_ARRIVED },
+  'lab/gateway-unreachable-drop-server.pcapng': { cause: 'no-rdp-traffic', why: NOTHING_ARRIVED },
+  'lab/ip-fragment-loss-kerberos-udponly-server.pcapng': {
+    cause: 'tcp-connect-refused',
+    why: 'the KDC sends complete fragment sets (they are lost after this capture point), then refuses the client\'s TCP fallback (UDP-only KDC): the refusal is all this side can see',
+  },
   'lab/middlebox-reset-cookie-server.pcapng': {
     cause: 'unknown',
     why: 'the router forges the RST to the client only: the server sees the handshake and then nothing — the request never arrives and no reset is visible here',
