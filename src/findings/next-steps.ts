@@ -5,6 +5,12 @@
 import type { FindingContext } from './context.js';
 import type { Finding, RootCause } from './types.js';
 
+function hopsText(h: number | null): string {
+  if (h === null) return 'A device in the path';
+  if (h === 0) return 'A device right next to the capture point (the first router on the path, or a firewall on this segment)';
+  return `A device about ${h} hop${h === 1 ? '' : 's'} from the capture point`;
+}
+
 const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
 const str = (x: unknown): string | null => (typeof x === 'string' && x !== '' ? x : null);
 
@@ -38,7 +44,7 @@ export function nextSteps(cause: RootCause, f: Finding | null, ctx: FindingConte
       ];
     case 'middlebox-reset':
       return [
-        `A device about ${num(d['hopsAway']) ?? '?'} hops from the capture point forged the reset (its TTL/timing differ from the server's own packets). Look for an IPS/next-generation firewall, proxy or load balancer inspecting RDP (X.224 cookie, TLS SNI) on that path and check its logs for this connection.`,
+        `${hopsText(num(d['hopsAway']))} forged the reset (its TTL/timing differ from the server's own packets). Look for an IPS/next-generation firewall, proxy or load balancer inspecting RDP (X.224 cookie, TLS SNI) on that path and check its logs for this connection.`,
         'Capture on the server at the same time: if the server never sent this RST (or keeps retransmitting after it), the path device is confirmed.',
       ];
     case 'server-reset':
