@@ -144,7 +144,7 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
     icmp: buildIcmp(engine, icmpLabel),
   };
   if (session) {
-    report['secrets'] = { keyLogs: session.secrets.sources.map((s) => ({ origin: s.origin, sessions: s.added, badLines: s.badLines })) };
+    report['secrets'] = { keyLogs: session.secrets.sources.map((s) => ({ origin: s.origin, secretLines: s.added, badLines: s.badLines })) };
   }
   if (options.diagnose !== false) {
     const d = diagnose(engine, session, {

@@ -7,7 +7,7 @@ import { ipv4ToString, ipv6ToString } from '../core/addr.js';
 import type { DecodeIssue } from '../core/issues.js';
 import { issue } from '../core/issues.js';
 import type { Frame } from '../capture/frame.js';
-import { decodeFrame, decodeTransport } from '../decode/decoder.js';
+import { decodeFrame, decodeNetwork, decodeTransport } from '../decode/decoder.js';
 import { IpProto, Packet, TcpFlag } from '../decode/packet.js';
 import type { DatagramDecoder, StreamDecoder } from '../protocols/stream.js';
 import type { Connection } from './connection.js';
@@ -161,6 +161,17 @@ export class TrafficEngine {
       return;
     }
     st.ipPackets++;
+    // IP-in-IP and IPv6-in-IPv4 tunnels (protocols 4 and 41): analyse the inner datagram.
+    for (let depth = 0; depth < 2 && !p.isFragment && p.stop === '' && (p.proto === IpProto.IPIP || p.proto === IpProto.IPV6); depth++) {
+      const inner = p.l4Offset;
+      const end = p.l4End;
+      p.etherType = p.proto === IpProto.IPIP ? 0x0800 : 0x86dd;
+      p.l3Offset = inner;
+      if (!decodeNetwork(p, p.data.subarray(0, end), inner)) {
+        this.noteStop(p, f);
+        return;
+      }
+    }
     if (p.isFragment) {
       st.fragments++;
       const whole = this.defrag.add(p, f.index, ts);

@@ -33,9 +33,10 @@ export function looksLikeX224Request(b: Uint8Array): boolean {
 export function looksLikeX224Confirm(b: Uint8Array): boolean {
   return b.length >= 6 && b[0] === 3 && b[1] === 0 && (b[5]! & 0xf0) === 0xd0;
 }
-/** TLS handshake record (ClientHello) start: 16 03 0x. */
+/** TLS handshake record (ClientHello) start: 16 03 0x, or an SSLv2-format ClientHello (2-byte header, msg type 1, version 2.0/3.x). */
 export function looksLikeTlsHandshake(b: Uint8Array): boolean {
-  return b.length >= 3 && b[0] === 0x16 && b[1] === 3 && b[2]! <= 4;
+  if (b.length >= 3 && b[0] === 0x16 && b[1] === 3 && b[2]! <= 4) return true;
+  return b.length >= 5 && (b[0]! & 0x80) !== 0 && b[2] === 1 && (b[3] === 3 || (b[3] === 0 && b[4] === 2));
 }
 
 export interface SessionOptions {
