@@ -243,10 +243,13 @@ function noRdpVerdict(ctx: FindingContext, causal: Finding[], base: Pick<Verdict
     };
   }
   if (!top) {
+    // TLS on 443 without keys could be an RD Gateway whose answer we cannot read.
+    const opaque443 = ctx.conns.filter((v) => v.protocol === 'tls' && v.conn.server.port === 443 && v.rec && v.rec.tls.decryption?.ok !== true);
     return {
-      cause: 'no-rdp-traffic', confidence: 'high', attempt: null, connection: null, at: null,
-      summary: 'No RDP, RD Gateway or RDP-related Kerberos traffic in this capture.',
-      reason: null, evidence: [], clientErrors: [],
+      cause: 'no-rdp-traffic', confidence: opaque443.length > 0 ? 'medium' : 'high', attempt: null, connection: null, at: null,
+      summary: 'No RDP, RD Gateway or RDP-related Kerberos traffic in this capture.' +
+        (opaque443.length > 0 ? ` ${opaque443.length} TLS connection(s) to port 443 could not be read; if one of them is an RD Gateway, give its TLS key log (--keylog) or its address (--server) to judge it.` : ''),
+      reason: opaque443.length > 0 ? 'Encrypted TLS on 443 is not evidence of an RD Gateway, but does not rule one out.' : null, evidence: [], clientErrors: [],
       about0x904: 'Nothing in this capture relates to an RDP connection, so it cannot explain a 0x904 / extended 0x7 report.',
       nextSteps: nextSteps('no-rdp-traffic', null, ctx), failureMoment: { at: null, source: 'none' }, ...base,
     };
