@@ -42,16 +42,30 @@ export function relatedToRdp(ctx: FindingContext, ref: KrbErrorRef): boolean {
   return ctx.conns.some((o) => isRdpish(o) && o.conn.start <= ts + 120 && o.conn.end >= ts - 30);
 }
 
-/** A later message of the same client with a successful reply (AS-REP/TGS-REP/AP-REP) after the error. */
-export function recoveredLater(ctx: FindingContext, ref: KrbErrorRef): boolean {
-  const client = ref.v.conn.client.ip;
+/** Latest frame of a successful Kerberos reply per client address, computed once per context. */
+const lastReplyCache = new WeakMap<FindingContext, Map<string, number>>();
+
+function lastReplyByClient(ctx: FindingContext): Map<string, number> {
+  let m = lastReplyCache.get(ctx);
+  if (m) return m;
+  m = new Map();
   for (const o of ctx.conns) {
-    if (o.conn.client.ip !== client) continue;
     for (const rec of [o.rec, o.rec?.inner ?? null]) {
-      if (rec?.kerberos.messages.some((m) => m.frame > ref.err.frame && /REP$/.test(m.type))) return true;
+      if (!rec) continue;
+      for (const msg of rec.kerberos.messages) {
+        if (!/REP$/.test(msg.type)) continue;
+        const ip = o.conn.client.ip;
+        if ((m.get(ip) ?? -1) < msg.frame) m.set(ip, msg.frame);
+      }
     }
   }
-  return false;
+  lastReplyCache.set(ctx, m);
+  return m;
+}
+
+/** A later message of the same client with a successful reply (AS-REP/TGS-REP/AP-REP) after the error. */
+export function recoveredLater(ctx: FindingContext, ref: KrbErrorRef): boolean {
+  return (lastReplyByClient(ctx).get(ref.v.conn.client.ip) ?? -1) > ref.err.frame;
 }
 
 /** An RDP/gateway connection of the same client that was alive at the error time reached the active phase. */

@@ -56,6 +56,9 @@ export const rule: Rule = {
     for (const v of ctx.conns) {
       const c = v.conn;
       if (c.transport !== 'tcp' || !c.synAck || !v.rec || !isRelevant(v)) continue;
+      // A session that reached the active phase moved large amounts of data: full-size
+      // segments did get through, so retransmissions there are loss, not a black hole.
+      if (v.rec.machine.has('active') || v.rec.inner?.machine.has('active')) continue;
       // PMTUD signals present: the pmtud.* rules speak for this flow.
       if (ctx.icmp.some((e) => e.connection === c && (e.v6 ? e.type === 2 : e.type === 3 && e.code === 4))) continue;
       for (const dir of [1, 0] as const) {

@@ -9,7 +9,8 @@ import { principalToString } from './messages.js';
 import type { SkewEstimate, SkewReference, SkewSuspect } from './skew.js';
 
 /** How the message reached us. */
-export type KrbCarrier = 'tcp' | 'udp' | 'gss' | 'kkdcp';
+/** How the message travelled; 'embedded' = found inside another protocol's GSS blob (SMB, LDAP, RPC). */
+export type KrbCarrier = 'tcp' | 'udp' | 'gss' | 'kkdcp' | 'embedded';
 
 interface KrbEventBase extends ProtoEventBase {
   readonly dir?: Dir;

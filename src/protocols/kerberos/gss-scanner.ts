@@ -63,8 +63,8 @@ export class GssKerberosScanner implements StreamDecoder {
         ...(m.cusec !== undefined ? { cusec: m.cusec } : {}),
         ...(this.lastRequestTs !== undefined ? { requestTs: this.lastRequestTs } : {}),
       };
-      this.sink(krbEvent(m, origin, 'gss', estimateSkew(skewIn)));
-    } else this.sink(krbEvent(m, origin, 'gss'));
+      this.sink(krbEvent(m, origin, 'embedded', estimateSkew(skewIn)));
+    } else this.sink(krbEvent(m, origin, 'embedded'));
     return true;
   }
 
