@@ -92,6 +92,7 @@ export class TlsGatewayAnalyzer implements StreamDecoder {
   private rdgDecoder(): RdgStreamDecoder {
     this.rdg ??= new RdgStreamDecoder(this.record.onEvent, {
       decrypted: true,
+      onAuthEvent: this.record.onEvent,
       onInnerData: (dir, data, info) => this.inner().push(dir, data, info),
       onKdcProxy: (dir, body, info) => decodeKdcProxyBody(dir, body, info, this.record.onEvent),
     });

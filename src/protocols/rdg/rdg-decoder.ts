@@ -22,11 +22,15 @@
 import { issue, type IssueSeverity } from '../../core/issues.js';
 import { MAX_PDU_BUFFER, type ChunkInfo, type Dir, type Sink, type StreamDecoder } from '../stream.js';
 import type { RdgEvent } from './events.js';
+import { decodeAuthToken } from '../credssp/auth-token.js';
+import type { KrbEvent } from '../kerberos/events.js';
+import type { NtlmEvent } from '../ntlm/events.js';
 import {
   contentLengthOf,
   defaultBodyMode,
   headerTokens,
   headerValue,
+  headerValues,
   HttpParser,
   isChunked,
   type HttpBodyMode,
@@ -51,6 +55,8 @@ export interface RdgDecoderOptions {
   onKdcProxy?: (dir: Dir, body: Uint8Array, info: ChunkInfo) => void;
   /** Mark every event as read from decrypted TLS. */
   decrypted?: boolean;
+  /** NTLM / Kerberos messages found in HTTP Authorization / WWW-Authenticate tokens. */
+  onAuthEvent?: (e: NtlmEvent | KrbEvent) => void;
 }
 
 /** Where the body bytes of the current HTTP message go. */
@@ -248,6 +254,25 @@ export class RdgStreamDecoder implements StreamDecoder {
 
   // ---------------------------------------------------------------- HTTP messages
 
+  /**
+   * NTLM / Negotiate tokens in Authorization and WWW-Authenticate headers (the 401 legs of the
+   * gateway's HTTP authentication): decoded like CredSSP's tokens, so NTLM message types and
+   * Kerberos errors of the gateway leg appear as events.
+   */
+  private authTokens(values: string[], dir: Dir, info: ChunkInfo, firstFrame: number | undefined): void {
+    for (const v of values) {
+      for (const part of v.split(',')) {
+        const m = /^\s*(NTLM|Negotiate|Kerberos)\s+([A-Za-z0-9+/=]{8,})\s*$/i.exec(part);
+        if (!m) continue;
+        const token = Buffer.from(m[2]!, 'base64');
+        if (token.length === 0) continue;
+        const origin = { frame: info.frame, ts: info.ts, dir, ...(this.decrypted ? { decrypted: true } : {}), ...(firstFrame !== undefined && firstFrame !== info.frame ? { firstFrame } : {}) };
+        const d = decodeAuthToken(new Uint8Array(token.buffer, token.byteOffset, token.byteLength), origin);
+        for (const e of d.events) this.options.onAuthEvent?.(e);
+      }
+    }
+  }
+
   private onRequest(head: HttpHead, info: ChunkInfo): HttpBodyMode | void {
     const d = this.dirs[0];
     const { path, query } = splitTarget(head.target);
@@ -261,6 +286,7 @@ export class RdgStreamDecoder implements StreamDecoder {
       return v !== undefined ? { [name]: v } : {};
     };
     const authScheme = authorizationScheme(authorization);
+    if (authorization !== undefined) this.authTokens([authorization], 0, info, head.firstFrame);
     this.emit({
       type: 'rdg.http_request',
       ...this.base(0, info, head.firstFrame),
@@ -336,6 +362,7 @@ export class RdgStreamDecoder implements StreamDecoder {
     const upgradeWebsocket = wantsWebsocket(head);
     const rdgAuthScheme = headerValue(head, 'rdg-auth-scheme');
     const server = headerValue(head, 'server');
+    this.authTokens(headerValues(head, 'www-authenticate'), 1, info, head.firstFrame);
     this.emit({
       type: 'rdg.http_response',
       ...this.base(1, info, head.firstFrame),
