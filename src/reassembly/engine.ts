@@ -108,26 +108,13 @@ export class TrafficEngine {
         if (!finished) return false;
         if (hooks.releasable && !hooks.releasable(c)) {
           // Kept for the diagnosis, but its decoders are no longer needed.
-          const follow = this.follows.get(c);
-          if (follow) {
-            follow.c2s.finish(c.lastFrame, c.end);
-            follow.s2c.finish(c.lastFrame, c.end);
-            c.client.gapBytes = follow.c2s.gapBytes;
-            c.server.gapBytes = follow.s2c.gapBytes;
-            this.follows.set(c, null);
-          }
+          if (this.finishFollow(c)) this.follows.set(c, null);
           return false;
         }
         return true;
       },
       (c) => {
-        const follow = this.follows.get(c);
-        if (follow) {
-          follow.c2s.finish(c.lastFrame, c.end);
-          follow.s2c.finish(c.lastFrame, c.end);
-          c.client.gapBytes = follow.c2s.gapBytes;
-          c.server.gapBytes = follow.s2c.gapBytes;
-        }
+        this.finishFollow(c);
         this.follows.delete(c);
         this.udpFollows.delete(c);
         hooks.evicted?.(c);
@@ -316,19 +303,24 @@ export class TrafficEngine {
     this.hooks.icmpError?.(e);
   }
 
+  /** Flushes a followed connection's reassemblers (gaps reported, decoders ended); false when none. */
+  private finishFollow(c: Connection): boolean {
+    const follow = this.follows.get(c);
+    if (!follow) return false;
+    follow.c2s.finish(c.lastFrame, c.end);
+    follow.s2c.finish(c.lastFrame, c.end);
+    c.client.gapBytes = follow.c2s.gapBytes;
+    c.server.gapBytes = follow.s2c.gapBytes;
+    return true;
+  }
+
   /** End of all input: flush reassemblers and fragment sets on capture time. */
   finish(): void {
     const st = this.stats;
     if (this.lastLinkType !== -2) st.linkTypes.set(this.lastLinkType, (st.linkTypes.get(this.lastLinkType) ?? 0) + this.lastLinkCount);
     this.lastLinkType = -2;
     this.lastLinkCount = 0;
-    for (const [conn, follow] of this.follows) {
-      if (!follow) continue;
-      follow.c2s.finish(conn.lastFrame, conn.end);
-      follow.s2c.finish(conn.lastFrame, conn.end);
-      conn.client.gapBytes = follow.c2s.gapBytes;
-      conn.server.gapBytes = follow.s2c.gapBytes;
-    }
+    for (const conn of this.follows.keys()) this.finishFollow(conn);
     this.defrag.flush(Number.isFinite(st.lastTs) ? st.lastTs : 0);
   }
 }
