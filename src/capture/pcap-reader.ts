@@ -8,7 +8,7 @@ import { issue } from '../core/issues.js';
 import type { Frame } from './frame.js';
 import { newFrame } from './frame.js';
 import type { FrameSink } from './source.js';
-import type { ReadWindow } from './window.js';
+import { DEFAULT_WINDOW, type ReadWindow } from './window.js';
 
 export const PCAP_MAGIC_US = 0xa1b2c3d4;
 export const PCAP_MAGIC_NS = 0xa1b23c4d;
@@ -171,7 +171,7 @@ export async function readPcapRecords(
     lastSec = sec;
     w.start += hdrLen + incl;
     sink.frame(f);
-    if (w.buf.length > (1 << 20) * 2) w.shrink();
+    if (w.buf.length > DEFAULT_WINDOW) w.shrink();
   }
   return { frames: index, truncated };
 }

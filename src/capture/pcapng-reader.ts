@@ -9,7 +9,7 @@ import { issue } from '../core/issues.js';
 import type { Frame, InterfaceInfo } from './frame.js';
 import { newFrame } from './frame.js';
 import type { FrameSink } from './source.js';
-import type { ReadWindow } from './window.js';
+import { DEFAULT_WINDOW, type ReadWindow } from './window.js';
 
 export const BT_SHB = 0x0a0d0d0a;
 export const BT_IDB = 0x00000001;
@@ -281,7 +281,7 @@ export async function readPcapngBlocks(w: ReadWindow, sink: FrameSink, fileIndex
       }
     }
     w.start += len;
-    if (w.buf.length > 2 << 20) w.shrink();
+    if (w.buf.length > DEFAULT_WINDOW) w.shrink();
   }
   return { frames: index, truncated, sections };
 }

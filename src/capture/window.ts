@@ -5,7 +5,8 @@
  */
 import type { ByteSource } from './byte-source.js';
 
-export const DEFAULT_WINDOW = 1 << 20;
+/** 4 MiB: fewer awaits per file (each read costs a trip through the event loop). */
+export const DEFAULT_WINDOW = 4 << 20;
 
 export class ReadWindow {
   buf: Uint8Array;

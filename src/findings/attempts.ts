@@ -73,29 +73,44 @@ export function quickServerDisconnect(v: ConnView): { seconds: number; frame: nu
   return null;
 }
 
+function lowerBound(list: ConnView[], t: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.conn.start < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export function groupAttempts(ctx: FindingContext): Attempt[] {
   const rdp = ctx.conns.filter(isRdpish).sort((a, b) => a.conn.start - b.conn.start);
   const attempts: Attempt[] = [];
+  const lastByPair = new Map<string, Attempt>();
   for (const v of rdp) {
     const client = v.conn.client.ip;
     const server = v.conn.server.ip;
-    const last = attempts.findLast((a) => a.client === client && a.server === server);
+    const last = lastByPair.get(`${client}>${server}`);
     if (last && v.conn.start - last.end <= ATTEMPT_GAP_SECONDS) {
       last.connections.push(v);
       last.end = Math.max(last.end, v.conn.end);
       last.final = v;
     } else {
-      attempts.push({ id: attempts.length + 1, connections: [v], related: [], start: v.conn.start, end: v.conn.end, client, server, succeeded: false, final: v });
+      const a: Attempt = { id: attempts.length + 1, connections: [v], related: [], start: v.conn.start, end: v.conn.end, client, server, succeeded: false, final: v };
+      attempts.push(a);
+      lastByPair.set(`${client}>${server}`, a);
     }
   }
+  // Related flows, sorted by start once; each attempt takes its window by binary search.
+  const related = ctx.conns
+    .filter((v) => !isRdpish(v) && (v.protocol === 'kerberos' || v.protocol === 'rdp-udp' || v.protocol === 'tls'))
+    .sort((x, y) => x.conn.start - y.conn.start);
   for (const a of attempts) {
     a.succeeded = succeeded(a.final);
-    for (const v of ctx.conns) {
-      if (isRdpish(v)) continue;
-      const proto = v.protocol;
-      if (proto !== 'kerberos' && proto !== 'rdp-udp' && proto !== 'tls') continue;
-      if (v.conn.start >= a.start - KERBEROS_LEAD_SECONDS && v.conn.start <= a.end + 5) a.related.push(v);
-    }
+    const lo = a.start - KERBEROS_LEAD_SECONDS;
+    let i = lowerBound(related, lo);
+    for (; i < related.length && related[i]!.conn.start <= a.end + 5; i++) a.related.push(related[i]!);
   }
   return attempts;
 }

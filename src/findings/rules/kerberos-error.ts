@@ -12,7 +12,7 @@ import type { FindingContext } from '../context.js';
 import { streamFilter } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Confidence, type Finding } from '../types.js';
-import { allKrbErrors, rdpSucceededAround, recoveredLater, relatedToRdp } from './kerberos-finding-helpers.js';
+import { allKrbErrors, lastRequestByClient, rdpSucceededAround, recoveredLater, relatedToRdp, type KrbErrorRef } from './kerberos-finding-helpers.js';
 import { tsOf } from './rdp-finding-helpers.js';
 
 export const KERBEROS_ERROR = kind({
@@ -49,8 +49,8 @@ const ADVICE: Record<number, string> = {
 };
 
 /** The same client sent another Kerberos request after the error (on any connection). */
-function laterRequest(ctx: FindingContext, ref: { v: { conn: { client: { ip: string } } }; err: { frame: number } }): boolean {
-  return ctx.conns.some((o) => o.conn.client.ip === ref.v.conn.client.ip && !!o.rec?.kerberos.messages.some((m) => m.frame > ref.err.frame && /REQ$/.test(m.type)));
+function laterRequest(ctx: FindingContext, ref: KrbErrorRef): boolean {
+  return (lastRequestByClient(ctx).get(ref.v.conn.client.ip) ?? -1) > ref.err.frame;
 }
 
 export const rule: Rule = {

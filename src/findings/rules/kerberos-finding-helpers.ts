@@ -63,6 +63,42 @@ function lastReplyByClient(ctx: FindingContext): Map<string, number> {
   return m;
 }
 
+/** Latest frame of a Kerberos request per client address, computed once per context. */
+const lastRequestCache = new WeakMap<FindingContext, Map<string, number>>();
+
+export function lastRequestByClient(ctx: FindingContext): Map<string, number> {
+  let m = lastRequestCache.get(ctx);
+  if (m) return m;
+  m = new Map();
+  for (const o of ctx.conns) {
+    if (!o.rec) continue;
+    for (const msg of o.rec.kerberos.messages) {
+      if (!/REQ$/.test(msg.type)) continue;
+      const ip = o.conn.client.ip;
+      if ((m.get(ip) ?? -1) < msg.frame) m.set(ip, msg.frame);
+    }
+  }
+  lastRequestCache.set(ctx, m);
+  return m;
+}
+
+/** RDP/gateway connections that reached the active phase, per client address, computed once. */
+const activeRdpCache = new WeakMap<FindingContext, Map<string, ConnView[]>>();
+
+function activeRdpByClient(ctx: FindingContext): Map<string, ConnView[]> {
+  let m = activeRdpCache.get(ctx);
+  if (m) return m;
+  m = new Map();
+  for (const o of ctx.conns) {
+    if (!isRdpish(o) || !(o.rec?.machine.has('active') || o.rec?.inner?.machine.has('active'))) continue;
+    const list = m.get(o.conn.client.ip) ?? [];
+    list.push(o);
+    m.set(o.conn.client.ip, list);
+  }
+  activeRdpCache.set(ctx, m);
+  return m;
+}
+
 /** A later message of the same client with a successful reply (AS-REP/TGS-REP/AP-REP) after the error. */
 export function recoveredLater(ctx: FindingContext, ref: KrbErrorRef): boolean {
   return (lastReplyByClient(ctx).get(ref.v.conn.client.ip) ?? -1) > ref.err.frame;
@@ -72,7 +108,5 @@ export function recoveredLater(ctx: FindingContext, ref: KrbErrorRef): boolean {
 export function rdpSucceededAround(ctx: FindingContext, ref: KrbErrorRef): boolean {
   const ip = ref.v.conn.client.ip;
   const ts = ref.err.ts;
-  return ctx.conns.some(
-    (o) => isRdpish(o) && o.conn.client.ip === ip && o.conn.end >= ts && o.conn.start <= ts + 120 && !!(o.rec?.machine.has('active') || o.rec?.inner?.machine.has('active')),
-  );
+  return (activeRdpByClient(ctx).get(ip) ?? []).some((o) => o.conn.end >= ts && o.conn.start <= ts + 120);
 }
