@@ -34,6 +34,16 @@ const isGrease = (v: number) => (v & 0x0f0f) === 0x0a0a;
  * Filled from the first runs; each was checked by hand against tshark's dissection.
  */
 const KNOWN: Record<string, string> = {
+  // NTLM tokens in the gateway's HTTP Authorization headers: tshark 4.0 does not parse the
+  // RDG_OUT_DATA request method, so it never reaches them (its follow,tls,ascii output shows
+  // "Authorization: Negotiate TlRMTVNTUAAB…" = NTLMSSP type 1 in frame 32/52 and "…UAAD…" = type 3 in 34/54).
+  'rdp-rdg-no-kdc-proxy-ntlm-downgrade-failure.pcapng|ntlm.type|ours:32:1': 'NTLM NEGOTIATE in an RDG_OUT_DATA Authorization header (tshark does not parse the method)',
+  'rdp-rdg-no-kdc-proxy-ntlm-downgrade-failure.pcapng|ntlm.type|ours:34:3': 'NTLM AUTHENTICATE in an RDG_OUT_DATA Authorization header (tshark does not parse the method)',
+  'rdp-rdg-no-kdc-proxy-ntlm-downgrade-success.pcapng|ntlm.type|ours:52:1': 'NTLM NEGOTIATE in an RDG_OUT_DATA Authorization header (tshark does not parse the method)',
+  'rdp-rdg-no-kdc-proxy-ntlm-downgrade-success.pcapng|ntlm.type|ours:54:3': 'NTLM AUTHENTICATE in an RDG_OUT_DATA Authorization header (tshark does not parse the method)',
+  // KRB_AP_ERR_SKEW inside the SMB2 session setup (TCP 445): tshark shows kerberos.error_code 37 in
+  // frame 7 too; this oracle collects tshark's Kerberos facts on port 88 only.
+  'smb_frags.pcap|kerberos.error|ours:7:37': 'KRB-ERROR inside SMB (tshark agrees: frame 7, error 37, port 445)',
   // STARTTLS: TLS starts after a clear-text STARTTLS exchange (IMAP 143, SMTP 25, LDAP, XMPP 5222/5269);
   // the session layer follows TLS only when the first client bytes are a TLS record (session.ts
   // looksLikeTlsHandshake) or the port is 443/3389 — by design, these are not RDP traffic.
