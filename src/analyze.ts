@@ -87,12 +87,11 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
     evicted: (c) => {
       const r = buildConnection(c, fileLabels[c.fileIndex] ?? '');
       const rec = session?.record(c);
-      if (rec) Object.assign(r, sessionFields(rec, c, lastTsSeen));
+      if (rec) Object.assign(r, sessionFields(rec, c, lastTsSeen, redact));
       else r['protocol'] = 'other';
       session?.release(c);
-      const out = redact && rec ? redactDeep(r) : r;
-      if (options.onConnection) options.onConnection(out);
-      else evictedReports.push(out);
+      if (options.onConnection) options.onConnection(r);
+      else evictedReports.push(r);
     },
   };
   const engine = new TrafficEngine(combineHooks(combineHooks(session?.hooks, options.hooks), lifecycle));
@@ -135,7 +134,7 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
       ...engine.flows.all.map((c) => {
         const r = buildConnection(c, fileLabels[c.fileIndex] ?? '');
         const rec = session?.record(c);
-        if (rec) Object.assign(r, sessionFields(rec, c, captureEnd));
+        if (rec) Object.assign(r, sessionFields(rec, c, captureEnd, redact));
         else r['protocol'] = 'other';
         return r;
       }),
@@ -163,9 +162,7 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
   }
   for (const f of options.extend ?? []) f(report, { engine, session });
   if (!redact) return report;
-  // Evicted connections were redacted when they were summarised; unfollowed ones carry no names.
-  const already = new Set(evictedReports);
-  report.connections = report.connections.map((c) => (already.has(c) || c['protocol'] === 'other' ? c : redactDeep(c)));
+  // Connections were redacted as they were summarised (sessionFields); findings and the verdict here.
   for (const k of ['findings', 'verdict'] as const) if (report[k] !== undefined) report[k] = redactDeep(report[k]);
   return report;
 }

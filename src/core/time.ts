@@ -6,14 +6,24 @@ export function toSeconds(sec: number, nsec: number): number {
   return sec + nsec / 1e9;
 }
 
+let memoSec = NaN;
+let memoBase = '';
+
 /** ISO 8601 UTC with microseconds, e.g. 2026-11-20T14:03:12.123456Z. */
 export function isoTime(ts: number): string {
   if (!Number.isFinite(ts)) return '';
-  const ms = Math.floor(ts * 1000);
-  const d = new Date(ms);
-  const micros = Math.round((ts - Math.floor(ts)) * 1e6) % 1e6;
-  const base = d.toISOString().slice(0, 19);
-  return `${base}.${String(micros).padStart(6, '0')}Z`;
+  const sec = Math.floor(ts);
+  let micros = Math.round((ts - sec) * 1e6);
+  let whole = sec;
+  if (micros >= 1e6) {
+    micros -= 1e6;
+    whole += 1;
+  }
+  if (whole !== memoSec) {
+    memoSec = whole;
+    memoBase = new Date(whole * 1000).toISOString().slice(0, 19);
+  }
+  return `${memoBase}.${String(micros).padStart(6, '0')}Z`;
 }
 
 /** Seconds between two capture times, formatted for people: 0.042s, 12.5s, 3m05s. */

@@ -19,10 +19,15 @@ import { closeInfo } from '../session/close.js';
 import type { ConnectionRecord } from '../session/connection-record.js';
 import type { SessionEvent } from '../session/events.js';
 import type { ConnectionReport } from './model.js';
+import { redactDeep, SENSITIVE_KEYS } from './redact.js';
+import { BULK_EVENT_TYPES } from '../session/events.js';
 
 const hex = (n: number, w = 8) => `0x${(n >>> 0).toString(16).toUpperCase().padStart(w, '0')}`;
 
-export function sessionFields(rec: ConnectionRecord, conn: Connection, captureEnd: number): Record<string, unknown> {
+/** Bulk events (encrypted records, fast-path PDUs…) listed per connection; the rest are counted. */
+export const REPORT_BULK_EVENTS = 24;
+
+export function sessionFields(rec: ConnectionRecord, conn: Connection, captureEnd: number, redact = false): Record<string, unknown> {
   const close = closeInfo(conn, rec, captureEnd);
   const out: Record<string, unknown> = {
     protocol: rec.protocol,
@@ -51,7 +56,14 @@ export function sessionFields(rec: ConnectionRecord, conn: Connection, captureEn
     };
   }
   out['decrypted'] = rec.decryptedEvents > 0 || (rec.inner?.decryptedEvents ?? 0) > 0;
-  out['events'] = rec.timeline.events.map(eventReport);
+  let bulk = 0;
+  out['events'] = rec.timeline.events
+    .filter((e) => !BULK_EVENT_TYPES.has(e.type) || bulk++ < REPORT_BULK_EVENTS)
+    .map((e) => eventReport(e, redact));
+  if (redact) {
+    // Only these parts can hold names; the rest of the connection is addresses and numbers.
+    for (const k of ['rdp', 'ntlm', 'kerberos', 'rdg', 'inner', 'tls']) if (out[k] !== undefined) out[k] = redactDeep(out[k]);
+  }
   if (rec.timeline.dropped > 0) out['eventsNotListed'] = rec.timeline.dropped;
   out['eventCounts'] = Object.fromEntries(rec.timeline.bulkCounts);
   return out;
@@ -153,12 +165,14 @@ function rdgReport(rec: ConnectionRecord) {
 
 const SKIP_KEYS = new Set(['type', 'frame', 'ts', 'dir', 'firstFrame', 'decrypted']);
 
-function eventReport(e: SessionEvent): { type: string; frame: number; at: string; dir?: string; decrypted?: boolean; detail: Record<string, unknown> } {
+function eventReport(e: SessionEvent, redact: boolean): { type: string; frame: number; at: string; dir?: string; decrypted?: boolean; detail: Record<string, unknown> } {
   const detail: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(e as unknown as Record<string, unknown>)) {
     if (SKIP_KEYS.has(k) || v === undefined) continue;
     if (v instanceof Uint8Array) continue;
-    detail[k] = v;
+    if (!redact) detail[k] = v;
+    else if (SENSITIVE_KEYS.has(k)) detail[k] = redactDeep({ [k]: v })[k];
+    else detail[k] = typeof v === 'object' && v !== null ? redactDeep(v) : v;
   }
   const d = (e as { dir?: number }).dir;
   return {

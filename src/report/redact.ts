@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 export const SENSITIVE_KEYS = new Set([
   'cookie', 'routingToken', 'userName', 'domainName', 'domain', 'workstation', 'clientName', 'cname', 'sname', 'realm', 'crealm',
   'ticketSname', 'ticketRealm', 'rdgUserId', 'targetServers', 'altTargetServers', 'clientAddress', 'clientDir', 'workingDir',
-  'spn', 'targetName', 'targetDomain', 'dclocatorHint', 'salt', 'clientDigProductId',
+  'spn', 'targetName', 'targetDomain', 'dclocatorHint', 'salt', 'clientDigProductId', 'tgsTicketSname', 'principal', 'clientAddress',
 ]);
 
 export function redactValue(v: string): string {
