@@ -33,18 +33,31 @@ export class GssKerberosScanner implements StreamDecoder {
       this.pending[dir] = null;
       if (this.tryParse(joined, 0, dir, info)) return;
     }
+    // Scan the boundary (previous tail + start of this chunk) in a small buffer, then the chunk
+    // itself as a view: no copy of whole segments.
     const prev = this.tail[dir];
-    const buf = prev.length ? concat(prev, data) : data;
-    for (let i = 0; i + 4 + PVNO_MSGTYPE.length <= buf.length; i++) {
-      if (buf[i] !== 0x7e) continue;
+    if (prev.length > 0 && prev.indexOf(0x7e) >= 0) {
+      // A header may start in the previous chunk's tail: scan candidates that start there, with
+      // as much of this chunk after them as a message can need.
+      const edge = concat(prev, data.subarray(0, Math.min(data.length, MAX_MESSAGE)));
+      if (this.scan(edge, dir, info, prev.length)) return;
+    }
+    if (this.scan(data, dir, info, data.length)) return;
+    this.tail[dir] = data.slice(Math.max(0, data.length - OVERLAP));
+  }
+
+  /** Looks for KRB-ERROR headers starting before `limit`; true when it kept bytes pending. */
+  private scan(buf: Uint8Array, dir: Dir, info: ChunkInfo, limit: number): boolean {
+    for (let i = buf.indexOf(0x7e); i >= 0 && i < limit && i + 4 + PVNO_MSGTYPE.length <= buf.length; i = buf.indexOf(0x7e, i + 1)) {
       const start = bodyStart(buf, i);
       if (start < 0 || !matches(buf, start)) continue;
       if (this.tryParse(buf, i, dir, info)) continue;
       // Probably cut by the segment end: wait for more.
       this.pending[dir] = buf.slice(i, Math.min(buf.length, i + MAX_MESSAGE));
-      break;
+      this.tail[dir] = new Uint8Array(0);
+      return true;
     }
-    this.tail[dir] = buf.slice(Math.max(0, buf.length - OVERLAP));
+    return false;
   }
 
   private tryParse(buf: Uint8Array, at: number, dir: Dir, info: ChunkInfo): boolean {
