@@ -157,7 +157,9 @@ export function decideVerdict(ctx: FindingContext, findings: Finding[]): Verdict
     limits.push('the capture itself lost packets (drop counters or ACKed-unseen segments), so loss-based conclusions are weaker');
   }
   if (final.close.closeKind === 'open' && ctx.captureEnd - final.conn.end < 2) {
-    confidence = lower(confidence);
+    // The connection did not end inside the capture: the capture, not the network, may have
+    // stopped it, and loss-based causes in particular cannot be told from a cut-off capture.
+    confidence = LOSS_BASED.has(cause) ? 'low' : lower(confidence);
     limits.push('the capture stops while the connection is still open');
   }
   if (top.connection !== null && !attemptConns.has(top.connection) && !relatedConns.has(top.connection)) confidence = cap(confidence, 'medium');
@@ -232,6 +234,20 @@ function noRdpVerdict(ctx: FindingContext, causal: Finding[], base: Pick<Verdict
   const noRdpWeight = (f: Finding) => weight(f) - (f.cause?.startsWith('gateway-') ? 20 : 0) - (f.cause === 'ip-fragment-loss' ? 15 : 0);
   const sorted = [...causal].sort((a, b) => noRdpWeight(a) - noRdpWeight(b) || CONF_ORDER[a.confidence] - CONF_ORDER[b.confidence]);
   const top = sorted[0];
+  // Only RDP-UDP captured (the TCP connection that carries RDP is not in the capture).
+  const udp = ctx.conns.filter((v) => v.protocol === 'rdp-udp');
+  if (!top && udp.length > 0) {
+    const ok = udp.some((v) => v.rec?.machine.has('syn-ack'));
+    return {
+      cause: ok ? 'healthy' : 'unknown', confidence: ok ? 'medium' : 'low', attempt: null, connection: udp[0]!.conn.id, at: null,
+      summary: ok
+        ? 'Only RDP-UDP (MS-RDPEUDP) is in this capture, and its handshake completed; the TCP connection that carries RDP was not captured.'
+        : 'Only RDP-UDP (MS-RDPEUDP) is in this capture, and its SYN got no SYN+ACK. That alone is harmless when the TCP connection carries the session, but the TCP connection was not captured.',
+      reason: 'The RDP TCP connection is not in this capture.', evidence: [], clientErrors: [],
+      about0x904: 'RDP-UDP failures do not produce 0x904 by themselves (the session stays on TCP).',
+      nextSteps: ['Capture TCP 3389 together with UDP 3389 to judge the whole connection.'], failureMoment: { at: null, source: 'none' }, ...base,
+    };
+  }
   const kerberosOk = ctx.conns.some((v) => v.protocol === 'kerberos' && v.rec && v.rec.kerberos.messages.some((m) => m.type === 'AS-REP' || m.type === 'TGS-REP'));
   if (!top && kerberosOk) {
     return {
