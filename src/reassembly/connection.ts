@@ -55,6 +55,12 @@ export class Connection {
   session: unknown = null;
   /** Whether TCP payload of this connection is reassembled and handed to decoders. */
   reassemble = false;
+  /**
+   * Set by the session layer when the rest of the stream cannot tell it anything more (e.g.
+   * encrypted records after the handshake with no keys): the engine stops reassembling it.
+   * TCP-level tracking (analysis, counters, close) goes on.
+   */
+  stopFollowing = false;
 
   constructor(
     readonly id: number,

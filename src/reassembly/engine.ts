@@ -232,6 +232,11 @@ export class TrafficEngine {
       this.follows.set(conn, follow);
     }
     if (!follow) return;
+    if (conn.stopFollowing) {
+      // The session layer has all it needs: drop the decoders (no end notices, nothing more to say).
+      this.follows.set(conn, null);
+      return;
+    }
     const r = fromClient ? follow.c2s : follow.s2c;
     const other = fromClient ? follow.s2c : follow.c2s;
     const ts = Number.isFinite(f.ts) ? f.ts : conn.end;

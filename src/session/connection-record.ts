@@ -11,6 +11,9 @@ import {
 import { DIRECT_RDP_PHASES, GATEWAY_PHASES, KERBEROS_PHASES, PhaseMachine, RDPUDP_PHASES } from './phase-machine.js';
 import { Timeline } from './timeline.js';
 
+/** Records seen after the TLS handshake before a keyless connection stops being decoded. */
+export const STOP_FOLLOWING_AFTER_RECORDS = 16;
+
 /** Events a finished connection keeps in its timeline. */
 export const COMPACT_EVENTS = 80;
 
@@ -88,6 +91,20 @@ export class ConnectionRecord {
       this.serverAppBytes += length;
       if (this.serverAppBytes >= ACTIVE_INFERENCE_BYTES && !m.has('active')) m.reach('active', frame, ts, true);
     }
+  }
+
+  /**
+   * Without keys, encrypted records after the handshake only feed counters: once a plain TLS
+   * connection has shown its first records, or an RDP connection has reached the active phase,
+   * the rest of the stream is not decoded (TCP tracking and the close still are).
+   */
+  private maybeStopFollowing(): void {
+    if (this.inner || this.outer) return;
+    const t = this.tls;
+    if (t.handshakeComplete === null) return;
+    const records = t.records.client + t.records.server;
+    if (this.protocol === 'tls' && records >= STOP_FOLLOWING_AFTER_RECORDS) this.conn.stopFollowing = true;
+    else if (this.protocol === 'rdp' && this.machine.has('active') && records >= STOP_FOLLOWING_AFTER_RECORDS) this.conn.stopFollowing = true;
   }
 
   /** Every decoder event of this connection comes through here. */
@@ -252,7 +269,10 @@ export class ConnectionRecord {
           tls.records.serverBytes += e.length;
         }
         if (tls.firstRecords.length < 64) tls.firstRecords.push({ dir: dir ?? 0, length: e.length, frame, ts, contentType: e.contentType });
-        if (tls.decryption?.ok !== true) this.inferFromRecord(dir === 1 ? 1 : 0, e.length, frame, ts);
+        if (tls.decryption?.ok !== true) {
+          this.inferFromRecord(dir === 1 ? 1 : 0, e.length, frame, ts);
+          this.maybeStopFollowing();
+        }
         break;
       case 'tls.decrypt_status':
         tls.decryption = { attempted: true, ok: e.ok, reason: e.reason, ...(e.origin !== undefined ? { origin: e.origin } : {}) };
