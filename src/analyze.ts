@@ -9,7 +9,6 @@ import type { CaptureSource, FrameSink, SourceSummary } from './capture/source.j
 import { TrafficEngine, type EngineHooks } from './reassembly/engine.js';
 import { buildCapture, buildConnection, buildFragments, buildIcmp } from './report/build-capture.js';
 import { sessionFields } from './report/build-session.js';
-import { icmpLabel } from './report/icmp-label.js';
 import { REPORT_SCHEMA, type ConnectionReport, type Report } from './report/model.js';
 import { redactDeep } from './report/redact.js';
 import { Session } from './session/session.js';
@@ -140,7 +139,7 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
       }),
     ].sort((a, b) => a.id - b.id),
     fragments: buildFragments(engine),
-    icmp: buildIcmp(engine, icmpLabel),
+    icmp: buildIcmp(engine),
   };
   if (session) {
     report['secrets'] = { keyLogs: session.secrets.sources.map((s) => ({ origin: s.origin, secretLines: s.added, badLines: s.badLines })) };

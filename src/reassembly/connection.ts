@@ -53,8 +53,6 @@ export class Connection {
 
   /** Session-layer state attached by the analyzer tree (opaque here). */
   session: unknown = null;
-  /** Whether TCP payload of this connection is reassembled and handed to decoders. */
-  reassemble = false;
   /**
    * Set by the session layer when the rest of the stream cannot tell it anything more (e.g.
    * encrypted records after the handshake with no keys): the engine stops reassembling it.

@@ -225,7 +225,6 @@ export class TrafficEngine {
       const decoder = this.hooks.followTcp(conn, payload, fromClient);
       follow = decoder ? { decoder, c2s: new TcpReassembler(0, decoder), s2c: new TcpReassembler(1, decoder) } : null;
       if (decoder) {
-        conn.reassemble = true;
         if (conn.syns.length > 0) follow!.c2s.syn(conn.client.baseSeq);
         if (conn.synAck) follow!.s2c.syn(conn.server.baseSeq);
       }

@@ -1,6 +1,7 @@
 /**
  * Turns the traffic engine's state into the capture and connection parts of the report.
  */
+import { icmpv4, icmpv6 } from '../codes/icmp.js';
 import { isoTime } from '../core/time.js';
 import type { InterfaceInfo } from '../capture/frame.js';
 import type { SourceSummary } from '../capture/source.js';
@@ -131,13 +132,13 @@ export function buildFragments(engine: TrafficEngine): { reassembled: number; ov
   };
 }
 
-export function buildIcmp(engine: TrafficEngine, name: (v6: boolean, type: number, code: number) => string): IcmpReport[] {
+export function buildIcmp(engine: TrafficEngine): IcmpReport[] {
   return engine.icmpErrors.map((e) => ({
     frame: e.frame,
     at: isoTime(e.ts),
     type: e.type,
     code: e.code,
-    name: name(e.v6, e.type, e.code),
+    name: (e.v6 ? icmpv6(e.type, e.code) : icmpv4(e.type, e.code)).text,
     mtu: e.mtu > 0 ? e.mtu : null,
     reporter: e.reporter,
     ttl: e.ttl,

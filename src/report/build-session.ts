@@ -5,6 +5,7 @@
  */
 import { isoTime } from '../core/time.js';
 import { eproxyError } from '../codes/eproxy.js';
+import { formatHex } from '../codes/table.js';
 import { errinfo } from '../codes/errinfo.js';
 import { kerberosError } from '../codes/kerberos-errors.js';
 import { ntstatus } from '../codes/ntstatus.js';
@@ -22,7 +23,7 @@ import type { ConnectionReport } from './model.js';
 import { redactDeep, SENSITIVE_KEYS } from './redact.js';
 import { BULK_EVENT_TYPES } from '../session/events.js';
 
-const hex = (n: number, w = 8) => `0x${(n >>> 0).toString(16).toUpperCase().padStart(w, '0')}`;
+const hex = (n: number, w = 8) => formatHex(n >>> 0, w);
 
 /** Bulk events (encrypted records, fast-path PDUs…) listed per connection; the rest are counted. */
 export const REPORT_BULK_EVENTS = 24;

@@ -65,7 +65,6 @@ export function renderText(r: Report, opts: TextOptions = {}): string {
     for (const c of ladders.slice(0, opts.all ? ladders.length : 30)) out.push(...renderLadder(c));
     if (!opts.all && ladders.length > 30) out.push(`  … ${ladders.length - 30} more (--all)`);
   }
-  out.push(...renderAppendix(r));
   return out.join('\n') + '\n';
 }
 
@@ -77,18 +76,6 @@ function pickShown(conns: ConnectionReport[], limit: number): ConnectionReport[]
   return [...rdp, ...rest].slice(0, limit).sort((a, b) => a.id - b.id);
 }
 
-/** Hooks for later stages (verdict first, ladders after). */
-const preambles: ((r: Report) => string[])[] = [];
-const appendices: ((r: Report) => string[])[] = [];
-export function addPreamble(f: (r: Report) => string[]): void {
-  preambles.push(f);
-}
-export function addAppendix(f: (r: Report) => string[]): void {
-  appendices.push(f);
-}
 function renderPreamble(r: Report): string[] {
-  return [...renderVerdict(r), ...preambles.flatMap((f) => f(r))];
-}
-function renderAppendix(r: Report): string[] {
-  return appendices.flatMap((f) => f(r));
+  return renderVerdict(r);
 }

@@ -4,10 +4,11 @@
  * the same server on new connections within seconds (protocol-facts §4.4, §10.1 step 1).
  */
 import { rdpProtocolNames } from '../../codes/rdp-protocols.js';
+import { formatHex } from '../../codes/table.js';
 import type { ConnView, FindingContext } from '../context.js';
 
 export function hex(n: number, digits = 8): string {
-  return '0x' + (n >>> 0).toString(16).toUpperCase().padStart(digits, '0');
+  return formatHex(n >>> 0, digits);
 }
 
 /** Capture time of a frame of this connection (timeline event, else the connection start). */

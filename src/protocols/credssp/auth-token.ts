@@ -6,7 +6,7 @@
  */
 import { type KrbEvent, krbEvent } from '../kerberos/events.js';
 import { parseKerberosMessage } from '../kerberos/messages.js';
-import { type SkewEstimate, estimateSkew } from '../kerberos/skew.js';
+import { type SkewEstimate, estimateSkew, skewInputFor } from '../kerberos/skew.js';
 import { type NtlmEvent, ntlmEvent } from '../ntlm/events.js';
 import { parseNtlmssp } from '../ntlm/ntlmssp.js';
 import type { Dir } from '../stream.js';
@@ -57,14 +57,7 @@ export function decodeAuthToken(token: Uint8Array, o: TokenOrigin, ctx: AuthToke
       if (r.message.msgType === 30) {
         const m = r.message;
         skew = estimateSkew(
-          {
-            stime: m.stime,
-            susec: m.susec,
-            errorTs: o.ts,
-            ...(m.ctime !== undefined ? { ctime: m.ctime } : {}),
-            ...(m.cusec !== undefined ? { cusec: m.cusec } : {}),
-            ...(ctx.requestTs !== undefined ? { requestTs: ctx.requestTs } : {}),
-          },
+          skewInputFor(m, o.ts, ctx.requestTs),
           ctx.maxSkewSeconds,
         );
       }

@@ -13,7 +13,7 @@ import type { ChunkInfo, DatagramDecoder, Dir, Sink, StreamDecoder } from '../st
 import { MAX_PDU_BUFFER } from '../stream.js';
 import { type KrbCarrier, type KrbEvent, isKrbRequest, krbEvent } from './events.js';
 import { parseKerberosMessage } from './messages.js';
-import { DEFAULT_MAX_SKEW_SECONDS, estimateSkew } from './skew.js';
+import { DEFAULT_MAX_SKEW_SECONDS, estimateSkew, skewInputFor } from './skew.js';
 
 export interface KerberosDecoderOptions {
   /** Tolerance used for `exceedsTolerance` in skew estimates (default 300 s). */
@@ -44,14 +44,7 @@ class KrbMessageHandler {
     if (isKrbRequest(m.msgType)) this.lastRequestTs[dir] = info.ts;
     const origin = firstFrame !== info.frame ? { frame: info.frame, firstFrame, ts: info.ts, dir } : { frame: info.frame, ts: info.ts, dir };
     if (m.msgType === 30) {
-      const skewIn: Parameters<typeof estimateSkew>[0] = {
-        stime: m.stime,
-        susec: m.susec,
-        errorTs: info.ts,
-        ...(m.ctime !== undefined ? { ctime: m.ctime } : {}),
-        ...(m.cusec !== undefined ? { cusec: m.cusec } : {}),
-        ...(this.lastRequestTs[dir === 0 ? 1 : 0] !== undefined ? { requestTs: this.lastRequestTs[dir === 0 ? 1 : 0]! } : {}),
-      };
+      const skewIn = skewInputFor(m, info.ts, this.lastRequestTs[dir === 0 ? 1 : 0]);
       this.sink(krbEvent(m, origin, this.carrier, estimateSkew(skewIn, this.maxSkew)));
       return;
     }

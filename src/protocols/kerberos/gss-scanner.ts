@@ -6,7 +6,7 @@
  */
 import { isKrbRequest, krbEvent, type KrbEvent } from './events.js';
 import { parseKerberosMessage } from './messages.js';
-import { estimateSkew } from './skew.js';
+import { estimateSkew, skewInputFor } from './skew.js';
 import type { ChunkInfo, Dir, Sink, StreamDecoder } from '../stream.js';
 
 /** pvno [0] INTEGER 5, msg-type [1] INTEGER 30 — the fixed start of a KRB-ERROR SEQUENCE body. */
@@ -68,14 +68,7 @@ export class GssKerberosScanner implements StreamDecoder {
     const origin = { frame: info.frame, ts: info.ts, dir };
     if (isKrbRequest(m.msgType)) this.lastRequestTs = info.ts;
     if (m.msgType === 30) {
-      const skewIn: Parameters<typeof estimateSkew>[0] = {
-        stime: m.stime,
-        susec: m.susec,
-        errorTs: info.ts,
-        ...(m.ctime !== undefined ? { ctime: m.ctime } : {}),
-        ...(m.cusec !== undefined ? { cusec: m.cusec } : {}),
-        ...(this.lastRequestTs !== undefined ? { requestTs: this.lastRequestTs } : {}),
-      };
+      const skewIn = skewInputFor(m, info.ts, this.lastRequestTs);
       this.sink(krbEvent(m, origin, 'embedded', estimateSkew(skewIn)));
     } else this.sink(krbEvent(m, origin, 'embedded'));
     return true;

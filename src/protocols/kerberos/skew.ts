@@ -39,6 +39,22 @@ export interface SkewInput {
   readonly requestTs?: number;
 }
 
+/** The skew input for a KRB-ERROR's time fields, seen at `errorTs`, answering a request seen at `requestTs`. */
+export function skewInputFor(
+  m: { readonly stime: number; readonly susec?: number; readonly ctime?: number; readonly cusec?: number },
+  errorTs: number,
+  requestTs?: number,
+): SkewInput {
+  return {
+    stime: m.stime,
+    errorTs,
+    ...(m.susec !== undefined ? { susec: m.susec } : {}),
+    ...(m.ctime !== undefined ? { ctime: m.ctime } : {}),
+    ...(m.cusec !== undefined ? { cusec: m.cusec } : {}),
+    ...(requestTs !== undefined ? { requestTs } : {}),
+  };
+}
+
 export type SkewReference = 'client-ctime' | 'request-capture-time' | 'error-capture-time';
 export type SkewSuspect = 'none' | 'server' | 'client' | 'server-or-capture-host' | 'undetermined';
 

@@ -7,6 +7,7 @@
  * Passwords are never kept: only their length.
  */
 import type { Dir, ProtoEventBase } from '../stream.js';
+import type { ClientInfo } from './security.js';
 
 interface RdpEventBase extends ProtoEventBase {
   readonly dir: Dir;
@@ -229,32 +230,10 @@ export interface RdpEncryptedPdu extends RdpEventBase {
   channelId: number;
 }
 
-/** Client Info PDU (TS_INFO_PACKET), readable only when not encrypted. */
-export interface RdpClientInfo extends RdpEventBase {
+/** Client Info PDU (TS_INFO_PACKET), readable only when not encrypted. Domain, userName, workingDir, clientAddress and clientDir are sensitive; the password is never kept (cbPassword only). */
+export interface RdpClientInfo extends RdpEventBase, ClientInfo {
   readonly type: 'rdp.client_info';
   secFlags: number;
-  codePage: number;
-  flags: number;
-  unicode: boolean;
-  /** Sensitive. */
-  domain: string;
-  /** Sensitive. */
-  userName: string;
-  /** cbPassword only: the password itself is never kept. */
-  passwordLength: number;
-  alternateShell: string;
-  /** Sensitive. */
-  workingDir: string;
-  clientAddressFamily?: number;
-  /** Sensitive. */
-  clientAddress?: string;
-  /** Sensitive. */
-  clientDir?: string;
-  clientSessionId?: number;
-  performanceFlags?: number;
-  autoReconnectCookieLength?: number;
-  /** The fixed part decoded but the strings ran past the PDU. */
-  truncated: boolean;
 }
 
 /** Licensing PDU (preamble; ERROR_ALERT body). */
