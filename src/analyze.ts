@@ -6,6 +6,7 @@ import type { DecodeIssue } from './core/issues.js';
 import type { EmbeddedSecrets, Frame, InterfaceInfo } from './capture/frame.js';
 import { FileSource } from './capture/file-source.js';
 import type { CaptureSource, FrameSink, SourceSummary } from './capture/source.js';
+import type { Connection } from './reassembly/connection.js';
 import { TrafficEngine, type EngineHooks } from './reassembly/engine.js';
 import { buildCapture, buildConnection, buildFragments, buildIcmp } from './report/build-capture.js';
 import { sessionFields } from './report/build-session.js';
@@ -41,8 +42,16 @@ export interface AnalyzeOptions {
    * run (see TrafficEngine eviction). When absent, those summaries are kept in the report.
    */
   onConnection?: (c: ConnectionReport) => void;
+  /**
+   * With `onConnection`: the connections still held at the end are also handed to it (after
+   * the diagnosis, one at a time, each released once summarised) instead of being collected
+   * in `report.connections`, so the report never holds every connection at once.
+   */
+  streamAll?: boolean;
   /** Check for finished connections every N frames (default 8192; 0 keeps everything). */
   evictEvery?: number;
+  /** Finished connections kept for the diagnosis at most (default MAX_RETAINED, 1 000). */
+  maxRetained?: number;
   /** Later stages extend the report here, before redaction. */
   extend?: ((report: Report, ctx: AnalysisContext) => void)[];
 }
@@ -67,6 +76,7 @@ function combineHooks(a: EngineHooks | undefined, b: EngineHooks | undefined): E
       b.icmpError?.(e);
     },
     releasable: (c) => (a.releasable ? a.releasable(c) : true) && (b.releasable ? b.releasable(c) : true),
+    expendable: (c) => (a.expendable ? a.expendable(c) : true) && (b.expendable ? b.expendable(c) : true),
     evicted: (c) => {
       a.evicted?.(c);
       b.evicted?.(c);
@@ -83,6 +93,7 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
   const redact = options.redact !== false;
   const lifecycle: EngineHooks = {
     releasable: (c) => (session ? session.releasable(c) : true),
+    expendable: (c) => (session ? session.expendable(c) : true),
     evicted: (c) => {
       const r = buildConnection(c, fileLabels[c.fileIndex] ?? '');
       const rec = session?.record(c);
@@ -95,6 +106,7 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
   };
   const engine = new TrafficEngine(combineHooks(combineHooks(session?.hooks, options.hooks), lifecycle));
   engine.evictEvery = options.evictEvery ?? 8192;
+  if (options.maxRetained !== undefined) engine.maxRetained = options.maxRetained;
   const interfaces: { file: string; info: InterfaceInfo }[] = [];
   const summaries: SourceSummary[] = [];
   for (const src of sources) {
@@ -124,20 +136,18 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
   }
   engine.finish();
   const captureEnd = Number.isFinite(engine.stats.lastTs) ? engine.stats.lastTs : 0;
+  const summarise = (c: Connection): ConnectionReport => {
+    const r = buildConnection(c, fileLabels[c.fileIndex] ?? '');
+    const rec = session?.record(c);
+    if (rec) Object.assign(r, sessionFields(rec, c, captureEnd, redact));
+    else r['protocol'] = 'other';
+    return r;
+  };
   const report: Report = {
     schema: REPORT_SCHEMA,
     tool: { name: 'rdpdiag', version: VERSION },
     capture: buildCapture(engine, summaries, interfaces),
-    connections: [
-      ...evictedReports,
-      ...engine.flows.all.map((c) => {
-        const r = buildConnection(c, fileLabels[c.fileIndex] ?? '');
-        const rec = session?.record(c);
-        if (rec) Object.assign(r, sessionFields(rec, c, captureEnd, redact));
-        else r['protocol'] = 'other';
-        return r;
-      }),
-    ].sort((a, b) => a.id - b.id),
+    connections: [],
     fragments: buildFragments(engine),
     icmp: buildIcmp(engine),
   };
@@ -158,6 +168,16 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
       doc: `docs/findings/${f.id}.md`,
     }));
     report['verdict'] = d.verdict;
+  }
+  if (options.streamAll && options.onConnection) {
+    // The diagnosis is done: what is left is summarised and let go one connection at a time.
+    const onConnection = options.onConnection;
+    for (const c of engine.flows.all) {
+      onConnection(summarise(c));
+      session?.release(c);
+    }
+  } else {
+    report.connections = [...evictedReports, ...engine.flows.all.map(summarise)].sort((a, b) => a.id - b.id);
   }
   for (const f of options.extend ?? []) f(report, { engine, session });
   if (!redact) return report;

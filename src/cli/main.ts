@@ -109,7 +109,7 @@ export async function main(argv: string[]): Promise<void> {
       const base = { keylogs: opts.keylog, decrypt: opts.decrypt, redact: opts.redact, failedAt, server: opts.server ?? null };
       if (opts.format === 'json') {
         const writer = new JsonReportWriter(opts.output);
-        const report = await analyzeFiles(files, { ...base, onConnection: (c) => writer.connection(c) });
+        const report = await analyzeFiles(files, { ...base, streamAll: true, onConnection: (c) => writer.connection(c) });
         writer.finish(report);
         process.exitCode = exitCodeFor(report);
         return;

@@ -11,7 +11,7 @@ import { decodeFrame, decodeNetwork, decodeTransport } from '../decode/decoder.j
 import { IpProto, Packet, TcpFlag } from '../decode/packet.js';
 import type { DatagramDecoder, StreamDecoder } from '../protocols/stream.js';
 import type { Connection } from './connection.js';
-import { FlowTable } from './flow-table.js';
+import { FlowTable, KEEP_OPEN, RELEASE, RETAIN } from './flow-table.js';
 import type { IcmpError } from './icmp-link.js';
 import { IpDefragmenter } from './ip-defrag.js';
 import { TcpReassembler } from './tcp-reassembler.js';
@@ -26,6 +26,11 @@ export interface EngineHooks {
   releasable?(conn: Connection): boolean;
   /** A connection was dropped from memory; its summary must be taken now. */
   evicted?(conn: Connection): void;
+  /**
+   * Over the retention limit (TrafficEngine.maxRetained): may this retained connection be let
+   * go before the others (e.g. it reached the active phase and tells the diagnosis little)?
+   */
+  expendable?(conn: Connection): boolean;
   /**
    * First payload byte(s) of a TCP connection were seen: return a decoder to receive the
    * reassembled streams of both directions, or null to not follow this connection.
@@ -67,6 +72,8 @@ export interface EngineStats {
 
 const MAX_ISSUES_KEPT = 500;
 const MAX_ICMP_KEPT = 10_000;
+/** Default retention limit for finished connections kept for the diagnosis. */
+export const MAX_RETAINED = 1000;
 
 export class TrafficEngine {
   readonly flows = new FlowTable();
@@ -86,6 +93,11 @@ export class TrafficEngine {
 
   /** Check for finished connections every this many frames (0 = never evict). */
   evictEvery = 0;
+  /**
+   * Finished connections kept for the diagnosis beyond this many are let go (oldest
+   * expendable first), so memory stays bounded on captures with thousands of RDP connections.
+   */
+  maxRetained = MAX_RETAINED;
   private sinceEvict = 0;
 
   constructor(private readonly hooks: EngineHooks = {}) {}
@@ -100,26 +112,27 @@ export class TrafficEngine {
     if (++this.sinceEvict < this.evictEvery) return;
     this.sinceEvict = 0;
     const hooks = this.hooks;
-    this.flows.evict(
-      (c) => {
-        const quiet = now - c.end;
-        const closed = c.transport === 'tcp' && (c.rsts.length > 0 || c.client.fins > 0 || c.server.fins > 0);
-        const finished = closed ? quiet > TrafficEngine.CLOSED_LINGER : quiet > (c.transport === 'tcp' ? TrafficEngine.IDLE_TCP : TrafficEngine.IDLE_UDP);
-        if (!finished) return false;
-        if (hooks.releasable && !hooks.releasable(c)) {
-          // Kept for the diagnosis, but its decoders are no longer needed.
-          if (this.finishFollow(c)) this.follows.set(c, null);
-          return false;
-        }
-        return true;
-      },
-      (c) => {
-        this.finishFollow(c);
-        this.follows.delete(c);
-        this.udpFollows.delete(c);
-        hooks.evicted?.(c);
-      },
-    );
+    const out = (c: Connection): void => {
+      this.finishFollow(c);
+      this.follows.delete(c);
+      this.udpFollows.delete(c);
+      hooks.evicted?.(c);
+    };
+    this.flows.evict((c) => {
+      const quiet = now - c.end;
+      const closed = c.transport === 'tcp' && (c.rsts.length > 0 || c.client.fins > 0 || c.server.fins > 0);
+      const finished = closed ? quiet > TrafficEngine.CLOSED_LINGER : quiet > (c.transport === 'tcp' ? TrafficEngine.IDLE_TCP : TrafficEngine.IDLE_UDP);
+      if (!finished) return KEEP_OPEN;
+      if (hooks.releasable && !hooks.releasable(c)) {
+        // Kept for the diagnosis, but its decoders are no longer needed.
+        if (this.finishFollow(c)) this.follows.set(c, null);
+        return RETAIN;
+      }
+      return RELEASE;
+    }, out);
+    if (this.flows.retainedCount > this.maxRetained) {
+      this.flows.retire(this.maxRetained, (c) => hooks.expendable?.(c) ?? true, out);
+    }
   }
 
   report(i: DecodeIssue): void {

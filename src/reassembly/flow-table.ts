@@ -27,17 +27,32 @@ function fold6(b: Uint8Array): number {
 export class FlowTable {
   private readonly buckets = new Map<number, Connection | Connection[]>();
   private nextId = 1;
-  /** Every connection still held, in creation order (evicted ones are handed out and dropped). */
-  all: Connection[] = [];
-  /** Connections handed out by `evict`. */
+  /** Connections not yet finished, in creation order: the ones `evict` looks at. */
+  private open: Connection[] = [];
+  /** Finished connections kept for the diagnosis, in the order they finished. */
+  private held: Connection[] = [];
+  /** Connections handed out by `evict` or `retire`. */
   evicted = 0;
+  /** Finished connections handed out by `retire` although the session layer wanted them kept. */
+  retired = 0;
+
+  /** Every connection still held (open, or finished and kept), in creation order. */
+  get all(): Connection[] {
+    if (this.held.length === 0) return this.open;
+    return this.open.concat(this.held).sort((a, b) => a.id - b.id);
+  }
+
+  /** Finished connections kept for the diagnosis. */
+  get retainedCount(): number {
+    return this.held.length;
+  }
   /** Connections created past the cap are still tracked but not kept for the report. */
   dropped = 0;
 
   constructor(private readonly maxKept = 200_000) {}
 
   get size(): number {
-    return this.all.length;
+    return this.open.length + this.held.length;
   }
 
   private hash(p: Packet, transport: Transport): number {
@@ -126,29 +141,60 @@ export class FlowTable {
     if (slot === undefined) this.buckets.set(h, conn);
     else if (Array.isArray(slot)) slot.push(conn);
     else this.buckets.set(h, [slot, conn]);
-    if (this.all.length < this.maxKept) this.all.push(conn);
+    if (this.open.length + this.held.length < this.maxKept) this.open.push(conn);
     else this.dropped++;
     this.fromClient = senderIsClient;
     return conn;
   }
 
   /**
-   * Drops connections for which `done(c)` says they are finished and need not be kept,
-   * handing each to `out` first. Memory then depends on how many connections are open at
-   * once, not on the size of the capture.
+   * Looks at every open connection: `state(c)` says whether it is still open (KEEP_OPEN),
+   * finished and may go (RELEASE: handed to `out` and dropped) or finished but wanted for the
+   * diagnosis (RETAIN: kept aside, never looked at again here). Memory then depends on how many
+   * connections are open at once plus what is retained, not on the size of the capture.
    */
-  evict(done: (c: Connection) => boolean, out: (c: Connection) => void): void {
+  evict(state: (c: Connection) => number, out: (c: Connection) => void): void {
     const keep: Connection[] = [];
-    for (const c of this.all) {
-      if (!done(c)) {
-        keep.push(c);
-        continue;
+    for (const c of this.open) {
+      const s = state(c);
+      if (s === KEEP_OPEN) keep.push(c);
+      else if (s === RETAIN) this.held.push(c);
+      else {
+        out(c);
+        this.evicted++;
+        this.removeFromBucket(c);
       }
+    }
+    this.open = keep;
+  }
+
+  /**
+   * Hands out retained connections until at most `max` are left: first the oldest ones
+   * `expendable(c)` accepts, then the oldest of all.
+   */
+  retire(max: number, expendable: (c: Connection) => boolean, out: (c: Connection) => void): void {
+    let excess = this.held.length - max;
+    if (excess <= 0) return;
+    const gone = new Set<Connection>();
+    for (const c of this.held) {
+      if (excess === 0) break;
+      if (!expendable(c)) continue;
+      gone.add(c);
+      excess--;
+    }
+    for (const c of this.held) {
+      if (excess === 0) break;
+      if (gone.has(c)) continue;
+      gone.add(c);
+      excess--;
+    }
+    for (const c of gone) {
       out(c);
       this.evicted++;
+      this.retired++;
       this.removeFromBucket(c);
     }
-    this.all = keep;
+    this.held = this.held.filter((c) => !gone.has(c));
   }
 
   private removeFromBucket(c: Connection): void {
@@ -193,6 +239,11 @@ export class FlowTable {
     return null;
   }
 }
+
+/** `evict` states. */
+export const KEEP_OPEN = 0;
+export const RELEASE = 1;
+export const RETAIN = 2;
 
 function hashFields(a: number, b: number, sport: number, dport: number, transport: Transport): number {
   const ea = mix(a ^ Math.imul(sport + 1, 0x9e3779b1));

@@ -42,6 +42,7 @@ export function buildCapture(
     })),
     warningCount: engine.issueCount,
     connectionsNotListed: engine.flows.dropped,
+    connectionsNotDiagnosed: engine.flows.retired,
   };
 }
 

@@ -20,7 +20,7 @@ import { closeInfo } from '../session/close.js';
 import type { ConnectionRecord } from '../session/connection-record.js';
 import type { SessionEvent } from '../session/events.js';
 import type { ConnectionReport } from './model.js';
-import { redactDeep, SENSITIVE_KEYS } from './redact.js';
+import { redactDeep, redactField, SENSITIVE_KEYS } from './redact.js';
 import { BULK_EVENT_TYPES } from '../session/events.js';
 
 const hex = (n: number, w = 8) => formatHex(n >>> 0, w);
@@ -62,10 +62,12 @@ export function sessionFields(rec: ConnectionRecord, conn: Connection, captureEn
     .filter((e) => !BULK_EVENT_TYPES.has(e.type) || bulk++ < REPORT_BULK_EVENTS)
     .map((e) => eventReport(e, redact));
   if (redact) {
-    // Only these parts can hold names; the rest of the connection is addresses and numbers.
-    for (const k of ['rdp', 'ntlm', 'kerberos', 'rdg', 'inner', 'tls']) if (out[k] !== undefined) out[k] = redactDeep(out[k]);
+    // Only these parts can hold names; the rest of the connection (TLS included: versions,
+    // suites, SNI and certificate names are not user data) is addresses and numbers.
+    for (const k of ['rdp', 'ntlm', 'kerberos', 'rdg', 'inner']) if (out[k] !== undefined) out[k] = redactDeep(out[k]);
   }
-  if (rec.timeline.dropped > 0) out['eventsNotListed'] = rec.timeline.dropped;
+  const unlisted = rec.timeline.dropped + Math.max(0, bulk - REPORT_BULK_EVENTS);
+  if (unlisted > 0) out['eventsNotListed'] = unlisted;
   out['eventCounts'] = Object.fromEntries(rec.timeline.bulkCounts);
   return out;
 }
@@ -168,22 +170,31 @@ const SKIP_KEYS = new Set(['type', 'frame', 'ts', 'dir', 'firstFrame', 'decrypte
 
 function eventReport(e: SessionEvent, redact: boolean): { type: string; frame: number; at: string; dir?: string; decrypted?: boolean; detail: Record<string, unknown> } {
   const detail: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(e as unknown as Record<string, unknown>)) {
-    if (SKIP_KEYS.has(k) || v === undefined) continue;
-    if (v instanceof Uint8Array) continue;
-    if (!redact) detail[k] = v;
-    else if (SENSITIVE_KEYS.has(k)) detail[k] = redactDeep({ [k]: v })[k];
-    else detail[k] = typeof v === 'object' && v !== null ? redactDeep(v) : v;
+  const o = e as unknown as Record<string, unknown>;
+  for (const k in o) {
+    if (SKIP_KEYS.has(k)) continue;
+    const v = o[k];
+    if (v === undefined || v instanceof Uint8Array) continue;
+    if (!redact || (typeof v !== 'object' && !SENSITIVE_KEYS.has(k))) detail[k] = v;
+    else detail[k] = redactField(k, v);
   }
-  const d = (e as { dir?: number }).dir;
-  return {
+  const r: { type: string; frame: number; at: string; dir?: string; decrypted?: boolean; detail: Record<string, unknown> } = {
     type: e.type,
     frame: e.frame,
     at: isoTime(e.ts),
-    ...(d === 0 ? { dir: 'c→s' } : d === 1 ? { dir: 's→c' } : {}),
-    ...((e as { decrypted?: boolean }).decrypted ? { decrypted: true } : {}),
     detail,
   };
+  const d = (e as { dir?: number }).dir;
+  if (d === 0 || d === 1 || (e as { decrypted?: boolean }).decrypted) {
+    // Key order as documented: type, frame, at, dir, decrypted, detail.
+    const out = { type: r.type, frame: r.frame, at: r.at } as typeof r;
+    if (d === 0) out.dir = 'c→s';
+    else if (d === 1) out.dir = 's→c';
+    if ((e as { decrypted?: boolean }).decrypted) out.decrypted = true;
+    out.detail = detail;
+    return out;
+  }
+  return r;
 }
 
 export type { ConnectionReport };

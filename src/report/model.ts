@@ -107,6 +107,8 @@ export interface CaptureReport {
   warningCount: number;
   /** Connections tracked beyond the report's list limit. */
   connectionsNotListed: number;
+  /** Finished connections let go over the retention limit: summarised, but not part of the diagnosis. */
+  connectionsNotDiagnosed: number;
 }
 
 export interface FragmentReport {

@@ -12,10 +12,24 @@ export const SENSITIVE_KEYS = new Set([
   'spn', 'targetName', 'targetDomain', 'dclocatorHint', 'salt', 'clientDigProductId', 'tgsTicketSname', 'principal', 'clientAddress',
 ]);
 
+/** Tags of values already redacted (the same cookie or user comes back on every connection). */
+const tags = new Map<string, string>();
+const MAX_TAGS = 4096;
+
 export function redactValue(v: string): string {
   if (v === '') return v;
-  const h = createHash('sha256').update(v).digest('hex').slice(0, 6);
-  return `‹redacted:${h}›`;
+  let tag = tags.get(v);
+  if (tag === undefined) {
+    tag = `‹redacted:${createHash('sha256').update(v).digest('hex').slice(0, 6)}›`;
+    if (tags.size >= MAX_TAGS) tags.clear();
+    tags.set(v, tag);
+  }
+  return tag;
+}
+
+/** One field of an object, redacted as `redactDeep` would redact it inside its parent. */
+export function redactField(key: string, v: unknown): unknown {
+  return walk(v, SENSITIVE_KEYS.has(key));
 }
 
 /** Returns a deep copy of `x` with sensitive string fields replaced. */

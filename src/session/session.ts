@@ -78,6 +78,17 @@ export class Session {
     return false;
   }
 
+  /**
+   * Over the retention limit, which kept connections go first: RDP sessions that reached the
+   * active phase without a server error, which the diagnosis needs least.
+   */
+  expendable(conn: Connection): boolean {
+    const rec = this.records.get(conn);
+    if (!rec) return true;
+    const rdp = rec.inner ?? rec;
+    return rdp.machine.has('active') && rdp.rdp.errorInfo.length === 0 && rdp.rdp.dpu === null;
+  }
+
   /** Forgets a connection's record (after its summary was taken). */
   release(conn: Connection): void {
     this.records.delete(conn);

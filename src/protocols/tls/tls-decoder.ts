@@ -43,6 +43,8 @@ export interface TlsDecoderOptions {
 
 const PROTOCOL = 'tls';
 const TLS13_MARKER = 0x0304;
+/** A held buffer up to this size is kept for the next partial record. */
+const SMALL_BUFFER = 2048;
 
 /** Decryption state of a direction. */
 const DEC_NONE = 0;
@@ -138,7 +140,9 @@ export class TlsStreamDecoder implements StreamDecoder {
       }
       const target = st.want === 0 ? st.headerLen : st.want;
       if (st.buf === null || st.buf.length < target) {
-        const next = new Uint8Array(Math.max(target, RECORD_HEADER_LENGTH + 16384 + 2048));
+        // Sized to the record being held (a header first, then its whole length): thousands of
+        // open connections each holding a partial record must not each pin a maximum-size buffer.
+        const next = new Uint8Array(Math.max(target, SMALL_BUFFER));
         if (st.buf !== null && st.bufLen > 0) next.set(st.buf.subarray(0, st.bufLen));
         st.buf = next;
       }
@@ -156,7 +160,10 @@ export class TlsStreamDecoder implements StreamDecoder {
       const total = st.want;
       st.bufLen = 0;
       st.want = 0;
-      this.record(st, st.buf, 0, total, st.firstFrame, info);
+      const held = st.buf;
+      // A large buffer is let go once its record is decoded; the next straddling record gets its own.
+      if (held.length > SMALL_BUFFER) st.buf = null;
+      this.record(st, held, 0, total, st.firstFrame, info);
       st.offset += total;
     }
   }
