@@ -52,6 +52,8 @@ export interface AnalyzeOptions {
   evictEvery?: number;
   /** Finished connections kept for the diagnosis at most (default MAX_RETAINED, 1 000). */
   maxRetained?: number;
+  /** Open connections tracked at most before the longest-idle are finished early (default MAX_OPEN, 25 000). */
+  maxOpen?: number;
   /** Later stages extend the report here, before redaction. */
   extend?: ((report: Report, ctx: AnalysisContext) => void)[];
 }
@@ -107,6 +109,7 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
   const engine = new TrafficEngine(combineHooks(combineHooks(session?.hooks, options.hooks), lifecycle));
   engine.evictEvery = options.evictEvery ?? 8192;
   if (options.maxRetained !== undefined) engine.maxRetained = options.maxRetained;
+  if (options.maxOpen !== undefined) engine.maxOpen = options.maxOpen;
   const interfaces: { file: string; info: InterfaceInfo }[] = [];
   const summaries: SourceSummary[] = [];
   for (const src of sources) {

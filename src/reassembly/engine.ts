@@ -14,7 +14,7 @@ import type { Connection } from './connection.js';
 import { FlowTable, KEEP_OPEN, RELEASE, RETAIN } from './flow-table.js';
 import type { IcmpError } from './icmp-link.js';
 import { IpDefragmenter } from './ip-defrag.js';
-import { TcpReassembler } from './tcp-reassembler.js';
+import { TcpReassembler, type OooBudget } from './tcp-reassembler.js';
 import { trackTcp } from './tcp-tracker.js';
 
 /** What the session layer plugs into the engine. All calls are synchronous. */
@@ -74,6 +74,10 @@ const MAX_ISSUES_KEPT = 500;
 const MAX_ICMP_KEPT = 10_000;
 /** Default retention limit for finished connections kept for the diagnosis. */
 export const MAX_RETAINED = 1000;
+/** Default limit of open connections (each costs a few KB, more when its protocol is decoded). */
+export const MAX_OPEN = 25_000;
+/** Out-of-order bytes all connections together may hold while waiting for a hole to fill. */
+export const MAX_OOO_TOTAL = 64 << 20;
 
 export class TrafficEngine {
   readonly flows = new FlowTable();
@@ -98,6 +102,15 @@ export class TrafficEngine {
    * expendable first), so memory stays bounded on captures with thousands of RDP connections.
    */
   maxRetained = MAX_RETAINED;
+  /**
+   * Open connections tracked at most: beyond this, at the next check, the longest-idle quarter
+   * is finished early (counted in `closedEarly`).
+   */
+  maxOpen = MAX_OPEN;
+  /** Connections finished early because the table was full. */
+  closedEarly = 0;
+  /** Out-of-order bytes held by all reassemblers together. */
+  readonly oooBudget: OooBudget = { held: 0, max: MAX_OOO_TOTAL };
   private sinceEvict = 0;
 
   constructor(private readonly hooks: EngineHooks = {}) {}
@@ -112,6 +125,10 @@ export class TrafficEngine {
     if (++this.sinceEvict < this.evictEvery) return;
     this.sinceEvict = 0;
     const hooks = this.hooks;
+    // Table full (a SYN flood, a scan, a very busy link): the connections idle the longest are
+    // finished now, so that hostile input cannot exhaust memory.
+    const open = this.flows.openCount;
+    const cutoff = open > this.maxOpen ? this.flows.idleCutoff(open - Math.floor(this.maxOpen * 0.75)) : -Infinity;
     const out = (c: Connection): void => {
       this.finishFollow(c);
       this.follows.delete(c);
@@ -122,7 +139,10 @@ export class TrafficEngine {
       const quiet = now - c.end;
       const closed = c.transport === 'tcp' && (c.rsts.length > 0 || c.client.fins > 0 || c.server.fins > 0);
       const finished = closed ? quiet > TrafficEngine.CLOSED_LINGER : quiet > (c.transport === 'tcp' ? TrafficEngine.IDLE_TCP : TrafficEngine.IDLE_UDP);
-      if (!finished) return KEEP_OPEN;
+      if (!finished) {
+        if (c.end > cutoff) return KEEP_OPEN;
+        this.closedEarly++;
+      }
       if (hooks.releasable && !hooks.releasable(c)) {
         // Kept for the diagnosis, but its decoders are no longer needed.
         if (this.finishFollow(c)) this.follows.set(c, null);
@@ -236,7 +256,7 @@ export class TrafficEngine {
     if (follow === undefined && p.segLength > 0 && p.payloadCaptured > 0 && this.hooks.followTcp) {
       const payload = p.data.subarray(p.payloadOffset, p.payloadOffset + p.payloadCaptured);
       const decoder = this.hooks.followTcp(conn, payload, fromClient);
-      follow = decoder ? { decoder, c2s: new TcpReassembler(0, decoder), s2c: new TcpReassembler(1, decoder) } : null;
+      follow = decoder ? { decoder, c2s: new TcpReassembler(0, decoder, this.oooBudget), s2c: new TcpReassembler(1, decoder, this.oooBudget) } : null;
       if (decoder) {
         if (conn.syns.length > 0) follow!.c2s.syn(conn.client.baseSeq);
         if (conn.synAck) follow!.s2c.syn(conn.server.baseSeq);

@@ -55,6 +55,27 @@ export class FlowTable {
     return this.open.length + this.held.length;
   }
 
+  /** Connections not yet finished. */
+  get openCount(): number {
+    return this.open.length;
+  }
+
+  private ends = new Float64Array(0);
+
+  /**
+   * The last-activity time at or before which the `n` longest-idle open connections fall (so
+   * that finishing everything idle since then frees at least `n`); -Infinity when n <= 0.
+   */
+  idleCutoff(n: number): number {
+    const m = this.open.length;
+    if (n <= 0 || m === 0) return -Infinity;
+    if (this.ends.length < m) this.ends = new Float64Array(m * 2);
+    const ends = this.ends.subarray(0, m);
+    for (let i = 0; i < m; i++) ends[i] = this.open[i]!.end;
+    ends.sort();
+    return ends[Math.min(n, m) - 1]!;
+  }
+
   private hash(p: Packet, transport: Transport): number {
     const a = p.ipVersion === 4 ? p.src4 : fold6(p.src6);
     const b = p.ipVersion === 4 ? p.dst4 : fold6(p.dst6);

@@ -1,6 +1,7 @@
 /**
  * TCP stream reassembly for one direction: in-order data is passed on as views (no copy);
- * out-of-order data is copied into a bounded buffer; missing bytes become gap notices
+ * out-of-order data is copied into a buffer bounded per direction and across all connections
+ * (OooBudget); missing bytes become gap notices
  * when the peer ACKs past them, when the buffer is full, or at the end.
  */
 import type { ChunkInfo, Dir, StreamDecoder } from '../protocols/stream.js';
@@ -8,6 +9,12 @@ import { gtSeq, ltSeq } from './tcp-analysis.js';
 
 /** Out-of-order bytes held per direction before the hole is declared a gap. */
 export const MAX_OOO_BYTES = 1 << 20;
+
+/** Out-of-order bytes held by a set of reassemblers together, and how many they may hold. */
+export interface OooBudget {
+  held: number;
+  max: number;
+}
 
 interface Held {
   seq: number;
@@ -32,7 +39,13 @@ export class TcpReassembler {
   constructor(
     private readonly dir: Dir,
     private readonly out: StreamDecoder,
+    private readonly budget: OooBudget = { held: 0, max: Infinity },
   ) {}
+
+  /** Whether `len` more held bytes would exceed this direction's or the shared limit. */
+  private full(len: number): boolean {
+    return this.heldBytes + len > MAX_OOO_BYTES || this.budget.held + len > this.budget.max;
+  }
 
   /** The SYN fixes the initial sequence number. */
   syn(seq: number): void {
@@ -117,15 +130,17 @@ export class TcpReassembler {
       // Only complete segments are held; a cut one will surface as a gap.
       return;
     }
-    if (this.heldBytes + payload.length > MAX_OOO_BYTES) {
+    if (this.full(payload.length)) {
       // Give up waiting: declare the holes one at a time, delivering what was held between them
       // (as finish() does), until this segment fits after what remains.
-      while (this.held.length > 0 && this.heldBytes + payload.length > MAX_OOO_BYTES) {
+      while (this.held.length > 0 && this.full(payload.length)) {
         const h = this.held[0]!;
         if (gtSeq(h.seq, this.next)) this.gapTo(h.seq, frame, ts);
         this.drain();
       }
       if (this.held.length === 0) {
+        // Nothing of this direction left to let go (the shared limit may still be reached by
+        // other connections): the hole before this segment is a gap now.
         if (gtSeq(seq, this.next)) this.gapTo(seq, frame, ts);
         this.deliver(seq, payload, wireLen, frame, ts);
         this.drain();
@@ -137,6 +152,7 @@ export class TcpReassembler {
     if (i > 0 && this.held[i - 1]!.seq === seq) return; // duplicate
     this.held.splice(i, 0, { seq, data: payload.slice(), frame, ts });
     this.heldBytes += payload.length;
+    this.budget.held += payload.length;
   }
 
   private drain(): void {
@@ -145,6 +161,7 @@ export class TcpReassembler {
       if (gtSeq(h.seq, this.next)) break;
       this.held.shift();
       this.heldBytes -= h.data.length;
+      this.budget.held -= h.data.length;
       const end = (h.seq + h.data.length) >>> 0;
       if (gtSeq(end, this.next)) this.deliver(h.seq, h.data, h.data.length, h.frame, h.ts);
     }

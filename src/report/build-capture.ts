@@ -43,6 +43,7 @@ export function buildCapture(
     warningCount: engine.issueCount,
     connectionsNotListed: engine.flows.dropped,
     connectionsNotDiagnosed: engine.flows.retired,
+    connectionsClosedEarly: engine.closedEarly,
   };
 }
 

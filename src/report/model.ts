@@ -109,6 +109,8 @@ export interface CaptureReport {
   connectionsNotListed: number;
   /** Finished connections let go over the retention limit: summarised, but not part of the diagnosis. */
   connectionsNotDiagnosed: number;
+  /** Connections finished before their idle timeout because the table of open connections was full. */
+  connectionsClosedEarly: number;
 }
 
 export interface FragmentReport {

@@ -30,6 +30,11 @@ export function renderText(r: Report, opts: TextOptions = {}): string {
     for (const w of c.warnings.slice(0, 5)) out.push(`  - ${w.file ? '' : ''}frame ${w.frame}, offset ${w.offset}: ${w.message}`);
     if (c.warningCount > 5) out.push(`  … ${c.warningCount - 5} more (see --format json)`);
   }
+  if (c.connectionsClosedEarly > 0) {
+    out.push(
+      `Connection table full: ${c.connectionsClosedEarly} idle connection(s) were finished before their timeout (a SYN flood, a scan or a very busy link); later packets of those start new entries`,
+    );
+  }
   if (c.connectionsNotDiagnosed > 0) {
     out.push(
       `Diagnosis: ${c.connectionsNotDiagnosed} finished connection(s) over the retention limit were summarised but not diagnosed (oldest active RDP sessions first); --failed-at or a shorter capture narrows it`,

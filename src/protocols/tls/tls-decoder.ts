@@ -57,6 +57,13 @@ class DirState {
   bufLen = 0;
   /** Total bytes of the buffered record; 0 while its header is incomplete. */
   want = 0;
+  /**
+   * Body bytes of the current record still to pass over without keeping them (protected
+   * application data with no decryption: only its size and time matter), its type and size.
+   */
+  skip = 0;
+  skipType = 0;
+  skipTotal = 0;
   headerLen = RECORD_HEADER_LENGTH;
   firstFrame = 0;
   /** Stream offset of the first byte of the current record. */
@@ -120,6 +127,15 @@ export class TlsStreamDecoder implements StreamDecoder {
     const n = data.length;
     let p = 0;
     while (p < n && !st.stopped && !st.opaque && !st.ended) {
+      if (st.skip > 0) {
+        const take = Math.min(st.skip, n - p);
+        st.skip -= take;
+        p += take;
+        if (st.skip > 0) break;
+        this.bodylessRecord(st, st.skipType, st.skipTotal, st.firstFrame, info);
+        st.offset += st.skipTotal;
+        continue;
+      }
       if (st.bufLen === 0) {
         // At a record boundary: whole records inside `data` are decoded from the view.
         st.headerLen = this.headerLength(st, data[p]!);
@@ -135,6 +151,12 @@ export class TlsStreamDecoder implements StreamDecoder {
             continue;
           }
           st.want = total;
+          if (st.headerLen === RECORD_HEADER_LENGTH && this.bodyNotNeeded(st, data[p]!)) {
+            st.firstFrame = info.frame;
+            this.startSkip(st, data[p]!, total, n - p);
+            p = n;
+            break;
+          }
         }
         st.firstFrame = info.frame;
       }
@@ -155,7 +177,17 @@ export class TlsStreamDecoder implements StreamDecoder {
         const bodyLen = this.checkHeader(st, st.buf, 0, info);
         if (bodyLen < 0) return;
         st.want = st.headerLen + bodyLen;
-        if (st.bufLen < st.want) continue;
+        if (st.bufLen < st.want) {
+          if (st.headerLen === RECORD_HEADER_LENGTH && this.bodyNotNeeded(st, st.buf[0]!)) {
+            const type = st.buf[0]!;
+            const total = st.want;
+            const have = st.bufLen;
+            st.bufLen = 0;
+            st.want = 0;
+            this.startSkip(st, type, total, have);
+          }
+          continue;
+        }
       }
       const total = st.want;
       st.bufLen = 0;
@@ -168,17 +200,39 @@ export class TlsStreamDecoder implements StreamDecoder {
     }
   }
 
+  /** Protected application data (or heartbeat) that nobody will decrypt: its body is passed over. */
+  private bodyNotNeeded(st: DirState, type: number): boolean {
+    return (type === ContentType.applicationData || type === ContentType.heartbeat) && st.decrypt !== DEC_ACTIVE;
+  }
+
+  private startSkip(st: DirState, type: number, total: number, have: number): void {
+    st.skip = total - have;
+    st.skipType = type;
+    st.skipTotal = total;
+  }
+
+  /** What `record` does for a record whose body was passed over (see bodyNotNeeded). */
+  private bodylessRecord(st: DirState, type: number, total: number, firstFrame: number, info: ChunkInfo): void {
+    this.appRecord(st.dir, type, total - RECORD_HEADER_LENGTH, firstFrame, info);
+    if (type !== ContentType.applicationData) return;
+    const protectedByHandshake = this.tls13 && this.serverHello !== null;
+    if (protectedByHandshake) st.protectedRecords++;
+    if (protectedByHandshake && !this.complete) this.inferTls13Completion(st, info);
+  }
+
   gap(dir: Dir, length: number, info: ChunkInfo): void {
     const st = this.dirs[dir];
     if (st.stopped || st.opaque || st.ended) return;
-    this.stop(st, info, st.offset + st.bufLen, `${length} byte(s) missing from the stream: stopped decoding this direction (TLS records cannot be re-synchronised)`, 'warning');
+    this.stop(st, info, st.offset + st.bufLen + (st.skip > 0 ? st.skipTotal - st.skip : 0), `${length} byte(s) missing from the stream: stopped decoding this direction (TLS records cannot be re-synchronised)`, 'warning');
   }
 
   end(dir: Dir, info: ChunkInfo): void {
     const st = this.dirs[dir];
     if (st.ended) return;
     if (!st.stopped && !st.opaque) {
-      if (st.bufLen > 0) {
+      if (st.skip > 0) {
+        this.report(info, st.offset, `stream ended after ${st.skipTotal - st.skip} byte(s) of a ${st.skipTotal}-byte record`, 'warning');
+      } else if (st.bufLen > 0) {
         const of = st.want === 0 ? 'a record header' : `a ${st.want}-byte record`;
         this.report(info, st.offset, `stream ended after ${st.bufLen} byte(s) of ${of}`, 'warning');
       } else if (st.hs.pending > 0) {
@@ -685,6 +739,7 @@ export class TlsStreamDecoder implements StreamDecoder {
     st.buf = null;
     st.bufLen = 0;
     st.want = 0;
+    st.skip = 0;
     this.report(info, offset, `${st.dir === 0 ? 'client→server' : 'server→client'}: ${message}`, severity);
     this.plaintextGap(st, info);
   }

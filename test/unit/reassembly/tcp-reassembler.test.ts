@@ -213,3 +213,45 @@ describe('TcpReassembler', () => {
     }
   });
 });
+
+describe('TcpReassembler: out-of-order bytes shared by all connections (OooBudget)', () => {
+  it('holds while the shared budget allows, then declares the hole a gap instead of holding more', () => {
+    const budget = { held: 0, max: 10 };
+    const outA = new Recorder();
+    const outB = new Recorder();
+    const a = new TcpReassembler(0, outA, budget);
+    const bb = new TcpReassembler(0, outB, budget);
+    a.syn(0);
+    bb.syn(100);
+    // Connection A holds 8 out-of-order bytes (its hole is bytes 1..2).
+    a.segment(3, b('ABCDEFGH'), 8, 2, 0.1);
+    expect(budget.held).toBe(8);
+    expect(outA.ev).toEqual([]);
+    // B wants to hold 4: only 2 are left in the shared budget, and B holds nothing of its own to
+    // let go, so its hole (2 bytes) becomes a gap and the segment is delivered at once.
+    bb.segment(103, b('wxyz'), 4, 3, 0.2);
+    expect(outB.text).toBe('<gap 2>wxyz');
+    expect(budget.held).toBe(8);
+    // A's hole fills: everything A held is delivered and the shared count drops to zero.
+    a.segment(1, b('12'), 2, 4, 0.3);
+    expect(outA.text).toBe('12ABCDEFGH');
+    expect(budget.held).toBe(0);
+  });
+
+  it('a direction over the shared budget lets go of its own held data first, as gaps in order', () => {
+    const budget = { held: 0, max: 6 };
+    const out = new Recorder();
+    const r = new TcpReassembler(0, out, budget);
+    r.syn(0);
+    r.segment(3, b('cd'), 2, 2, 0.1); // hole 1..2
+    r.segment(7, b('gh'), 2, 3, 0.2); // hole 5..6
+    expect(budget.held).toBe(4);
+    r.segment(11, b('klmn'), 4, 4, 0.3); // 4 more would make 8 > 6
+    // The first hole is declared, 'cd' delivered; then 4 + 2 = 6 fits: 'klmn' is held.
+    expect(out.text).toBe('<gap 2>cd');
+    expect(budget.held).toBe(6);
+    r.finish(5, 0.4);
+    expect(out.text).toBe('<gap 2>cd<gap 2>gh<gap 2>klmn<end>');
+    expect(budget.held).toBe(0);
+  });
+});
