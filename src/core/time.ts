@@ -21,10 +21,13 @@ export function isoTime(ts: number): string {
   }
   if (whole !== memoSec) {
     memoSec = whole;
-    memoBase = new Date(whole * 1000).toISOString().slice(0, 19);
+    memoBase = new Date(whole * 1000).toISOString().slice(0, 19) + '.';
   }
-  return `${memoBase}.${String(micros).padStart(6, '0')}Z`;
+  const m = String(micros);
+  return memoBase + ZEROS[6 - m.length]! + m + 'Z';
 }
+
+const ZEROS = ['', '0', '00', '000', '0000', '00000'];
 
 /** Seconds between two capture times, formatted for people: 0.042s, 12.5s, 3m05s. */
 export function formatDuration(seconds: number): string {

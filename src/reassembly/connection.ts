@@ -54,6 +54,11 @@ export class Connection {
   /** Session-layer state attached by the analyzer tree (opaque here). */
   session: unknown = null;
   /**
+   * The engine's decoders for this connection (engine.ts): undefined until its first payload
+   * decided, null when it is not (or no longer) followed. A field rather than a map lookup per packet.
+   */
+  follow: unknown = undefined;
+  /**
    * Set by the session layer when the rest of the stream cannot tell it anything more (e.g.
    * encrypted records after the handshake with no keys): the engine stops reassembling it.
    * TCP-level tracking (analysis, counters, close) goes on.

@@ -90,8 +90,6 @@ export class TrafficEngine {
     truncated: 0, malformed: 0, fragments: 0, reassembled: 0, linkTypes: new Map(), firstTs: NaN, lastTs: NaN,
   };
   private readonly p = new Packet();
-  private readonly follows = new Map<Connection, TcpFollow | null>();
-  private readonly udpFollows = new Map<Connection, UdpFollow>();
   private lastLinkType = -2;
   private lastLinkCount = 0;
 
@@ -131,8 +129,7 @@ export class TrafficEngine {
     const cutoff = open > this.maxOpen ? this.flows.idleCutoff(open - Math.floor(this.maxOpen * 0.75)) : -Infinity;
     const out = (c: Connection): void => {
       this.finishFollow(c);
-      this.follows.delete(c);
-      this.udpFollows.delete(c);
+      c.follow = null;
       hooks.evicted?.(c);
     };
     this.flows.evict((c) => {
@@ -145,7 +142,7 @@ export class TrafficEngine {
       }
       if (hooks.releasable && !hooks.releasable(c)) {
         // Kept for the diagnosis, but its decoders are no longer needed.
-        if (this.finishFollow(c)) this.follows.set(c, null);
+        if (this.finishFollow(c)) c.follow = null;
         return RETAIN;
       }
       return RELEASE;
@@ -252,7 +249,7 @@ export class TrafficEngine {
     const fromClient = this.flows.fromClient;
     const a = trackTcp(conn, p, fromClient, f.index, f.ts);
     this.hooks.tcpSegment?.(conn, p, fromClient, a, f.index, f.ts);
-    let follow = this.follows.get(conn);
+    let follow = conn.follow as TcpFollow | null | undefined;
     if (follow === undefined && p.segLength > 0 && p.payloadCaptured > 0 && this.hooks.followTcp) {
       const payload = p.data.subarray(p.payloadOffset, p.payloadOffset + p.payloadCaptured);
       const decoder = this.hooks.followTcp(conn, payload, fromClient);
@@ -261,12 +258,12 @@ export class TrafficEngine {
         if (conn.syns.length > 0) follow!.c2s.syn(conn.client.baseSeq);
         if (conn.synAck) follow!.s2c.syn(conn.server.baseSeq);
       }
-      this.follows.set(conn, follow);
+      conn.follow = follow;
     }
     if (!follow) return;
     if (conn.stopFollowing) {
       // The session layer has all it needs: drop the decoders (no end notices, nothing more to say).
-      this.follows.set(conn, null);
+      conn.follow = null;
       return;
     }
     const r = fromClient ? follow.c2s : follow.s2c;
@@ -301,13 +298,13 @@ export class TrafficEngine {
       conn.end = Math.max(conn.end, f.ts);
     }
     if (conn.lastFrame === conn.firstFrame && !fromClient) conn.history = '^';
-    let follow = this.udpFollows.get(conn);
+    let follow = conn.follow as UdpFollow | null | undefined;
     const payload = p.data.subarray(p.payloadOffset, p.payloadOffset + p.payloadCaptured);
     if (follow === undefined) {
       follow = { decoder: this.hooks.followUdp?.(conn, payload, fromClient) ?? null };
-      this.udpFollows.set(conn, follow);
+      conn.follow = follow;
     }
-    if (follow.decoder) follow.decoder.datagram(fromClient ? 0 : 1, payload, { frame: f.index, ts: f.ts });
+    if (follow?.decoder) follow.decoder.datagram(fromClient ? 0 : 1, payload, { frame: f.index, ts: f.ts });
   }
 
   private icmp(p: Packet, f: Frame): void {
@@ -342,7 +339,8 @@ export class TrafficEngine {
 
   /** Flushes a followed connection's reassemblers (gaps reported, decoders ended); false when none. */
   private finishFollow(c: Connection): boolean {
-    const follow = this.follows.get(c);
+    if (c.transport !== 'tcp') return false;
+    const follow = c.follow as TcpFollow | null | undefined;
     if (!follow) return false;
     follow.c2s.finish(c.lastFrame, c.end);
     follow.s2c.finish(c.lastFrame, c.end);
@@ -357,7 +355,7 @@ export class TrafficEngine {
     if (this.lastLinkType !== -2) st.linkTypes.set(this.lastLinkType, (st.linkTypes.get(this.lastLinkType) ?? 0) + this.lastLinkCount);
     this.lastLinkType = -2;
     this.lastLinkCount = 0;
-    for (const conn of this.follows.keys()) this.finishFollow(conn);
+    for (const conn of this.flows.all) this.finishFollow(conn);
     this.defrag.flush(Number.isFinite(st.lastTs) ? st.lastTs : 0);
   }
 }

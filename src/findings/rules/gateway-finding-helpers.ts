@@ -10,15 +10,33 @@ export function isGateway(v: ConnView): boolean {
   return v.protocol === 'rdp-gateway';
 }
 
+/** Per diagnosis: the hosts other connections used as a gateway, and whether any direct RDP was seen. */
+const summaries = new WeakMap<FindingContext, { gatewayHosts: Set<string>; anyRdp: boolean }>();
+
+function summary(ctx: FindingContext): { gatewayHosts: Set<string>; anyRdp: boolean } {
+  let s = summaries.get(ctx);
+  if (!s) {
+    s = { gatewayHosts: new Set(), anyRdp: false };
+    for (const o of ctx.conns) {
+      if (isGateway(o)) s.gatewayHosts.add(o.conn.server.ip);
+      if (o.protocol === 'rdp') s.anyRdp = true;
+    }
+    summaries.set(ctx, s);
+  }
+  return s;
+}
+
 /** How sure we are that a 443 connection is an RD Gateway connection. */
 export function gatewayLikelihood(ctx: FindingContext, v: ConnView): 'certain' | 'hinted' | 'possible' | 'no' {
   if (isGateway(v)) return 'certain';
   const c = v.conn;
   if (c.transport !== 'tcp' || c.server.port !== 443) return 'no';
-  if (ctx.conns.some((o) => o !== v && isGateway(o) && o.conn.server.ip === c.server.ip)) return 'certain';
+  // (v itself is not a gateway connection here, so any gateway towards this host is another one.)
+  const s = summary(ctx);
+  if (s.gatewayHosts.has(c.server.ip)) return 'certain';
   if (ctx.serverHint && (ctx.serverHint === c.server.ip || ctx.serverHint.split(':')[0] === c.server.ip)) return 'hinted';
   // A capture with no direct RDP at all and only 443 towards this host: possibly a gateway.
-  if (!ctx.conns.some((o) => o.protocol === 'rdp')) return 'possible';
+  if (!s.anyRdp) return 'possible';
   return 'no';
 }
 
