@@ -31,10 +31,12 @@ export function u16(b: Uint8Array, o: number, littleEndian: boolean): number {
   return littleEndian ? u16le(b, o) : u16be(b, o);
 }
 
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 /** Lower-case hex of a byte range (cold paths only: it allocates). */
 export function toHex(b: Uint8Array, start = 0, end = b.length): string {
   let s = '';
-  for (let i = start; i < end && i < b.length; i++) s += b[i]!.toString(16).padStart(2, '0');
+  for (let i = start; i < end && i < b.length; i++) s += HEX_BYTE[b[i]!]!;
   return s;
 }
 

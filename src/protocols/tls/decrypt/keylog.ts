@@ -200,7 +200,7 @@ export class SecretStore implements SecretLookup {
   }
 
   find(clientRandom: Uint8Array, atFrame: number): SessionSecrets | undefined {
-    if (clientRandom.length !== 32) return undefined;
+    if (clientRandom.length !== 32 || this.#byRandom.size === 0) return undefined;
     const list = this.#byRandom.get(toHex(clientRandom));
     if (list === undefined) return undefined;
     const fields: Partial<Record<SecretField, StoredSecret>> = {};
