@@ -2,7 +2,8 @@
  * The command line: analyze, live, interfaces, explain.
  */
 import { Command, CommanderError } from 'commander';
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants as fsConstants, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { analyzeFiles, VERSION } from '../analyze.js';
 import { RdpdiagError, ErrorCode } from '../core/errors.js';
 import { renderText } from '../report/terminal.js';
@@ -21,12 +22,13 @@ function emit(report: Report, format: string, output: string | undefined, all: b
  * report never has to exist as one string or one object (memory stays bounded on big files).
  */
 class JsonReportWriter {
-  private readonly fd: number;
+  /** Opened at the first flush: a capture that cannot be read leaves no empty report behind. */
+  private fd = -1;
   private first = true;
   private buf: string[] = [];
   private bufLen = 0;
-  constructor(output: string | undefined) {
-    this.fd = output ? openSync(output, 'w') : 1;
+  constructor(private readonly output: string | undefined) {
+    if (output) checkWritable(output);
     this.write(`{"schema":${JSON.stringify(REPORT_SCHEMA)},"connections":[`);
   }
   private write(s: string): void {
@@ -36,6 +38,7 @@ class JsonReportWriter {
   }
   private flush(): void {
     if (this.buf.length === 0) return;
+    if (this.fd < 0) this.fd = this.output ? openSync(this.output, 'w') : 1;
     writeSync(this.fd, this.buf.join(''));
     this.buf = [];
     this.bufLen = 0;
@@ -53,7 +56,18 @@ class JsonReportWriter {
     }
     this.write('}\n');
     this.flush();
-    if (this.fd !== 1) closeSync(this.fd);
+    if (this.fd > 2) closeSync(this.fd);
+  }
+}
+
+/** Fails before the analysis, not after it, when the report could not be written. */
+function checkWritable(output: string): void {
+  try {
+    const st = statSync(output, { throwIfNoEntry: false });
+    if (st?.isDirectory()) throw new Error('it is a directory');
+    accessSync(st ? output : dirname(output), fsConstants.W_OK);
+  } catch (e) {
+    throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--output ${output}: cannot write there (${(e as Error).message})`);
   }
 }
 

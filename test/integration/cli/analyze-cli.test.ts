@@ -180,6 +180,24 @@ describe.skipIf(!HAVE_CORPUS || !HAVE_DIST)('rdpdiag analyze (CLI)', () => {
     expect(m.stderr).toContain(missing);
   });
 
+  it('-o: no report file is left behind for an unreadable capture; an unwritable path fails at once with 2', async () => {
+    const notCap = join(tmp, 'notes2.txt');
+    writeFileSync(notCap, 'still not a capture\n');
+    const out = join(tmp, 'report-of-nothing.json');
+    const r = await run(['analyze', notCap, '--format', 'json', '-o', out]);
+    expect(r.code).toBe(3);
+    expect(existsSync(out)).toBe(false);
+    const bad = await run(['analyze', FILES[0]!, '--format', 'json', '-o', join(tmp, 'no-such-dir', 'r.json')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--output .*no-such-dir.*cannot write/);
+    const dir = await run(['analyze', FILES[0]!, '--format', 'json', '-o', tmp]);
+    expect(dir.code).toBe(2);
+    const good = join(tmp, 'r.json');
+    const ok = await run(['analyze', FILES[0]!, '--format', 'json', '-o', good]);
+    expect([0, 1]).toContain(ok.code);
+    expect((JSON.parse(readFileSync(good, 'utf8')) as Report).schema).toMatch(/^rdpdiag\.report\//);
+  });
+
   it('exit code 2 for an unknown option and for a bad --format value', async () => {
     const a = await run(['analyze', '--bogus', FILES[0]!]);
     expect(a.code).toBe(2);
