@@ -35,6 +35,8 @@ export interface AnalyzeOptions {
   failedAt?: number | null;
   /** The server (or gateway) the user connected to, from --server. */
   server?: string | null;
+  /** The user's machine, from --client. */
+  client?: string | null;
   /** Run the findings and verdict (default true). */
   diagnose?: boolean;
   /**
@@ -161,6 +163,7 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
     const d = diagnose(engine, session, {
       failedAt: options.failedAt ?? null,
       server: options.server ?? null,
+      client: options.client ?? null,
       captureDrops: report.capture.dropped,
       files: fileLabels,
     });

@@ -111,7 +111,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--failed-at <time>', 'when the client showed the error, e.g. "2026-11-20 14:03:12 +01:00" (no zone = UTC, see --tz)')
     .option('--tz <offset>', 'time zone of --failed-at when it has none, e.g. +01:00 or -300 (minutes)')
     .option('--server <host>', 'the RDP server or gateway address the user connected to')
-    .action(async (files: string[], opts: { format: string; output?: string; all: boolean; keylog: string[]; decrypt: boolean; redact: boolean; failedAt?: string; tz?: string; server?: string }) => {
+    .option('--client <ip>', "the user's machine: the verdict is about its attempts (for captures with many clients)")
+    .action(async (files: string[], opts: { format: string; output?: string; all: boolean; keylog: string[]; decrypt: boolean; redact: boolean; failedAt?: string; tz?: string; server?: string; client?: string }) => {
       if (opts.format !== 'text' && opts.format !== 'json') {
         throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--format must be text or json, not '${opts.format}'`);
       }
@@ -120,7 +121,7 @@ export async function main(argv: string[]): Promise<void> {
         failedAt = parseFailedAt(opts.failedAt, parseTz(opts.tz));
         if (failedAt === null) throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--failed-at: cannot read '${opts.failedAt}' as a time (try "2026-11-20 14:03:12 +01:00")`);
       }
-      const base = { keylogs: opts.keylog, decrypt: opts.decrypt, redact: opts.redact, failedAt, server: opts.server ?? null };
+      const base = { keylogs: opts.keylog, decrypt: opts.decrypt, redact: opts.redact, failedAt, server: opts.server ?? null, client: opts.client ?? null };
       if (opts.format === 'json') {
         const writer = new JsonReportWriter(opts.output);
         const report = await analyzeFiles(files, { ...base, streamAll: true, onConnection: (c) => writer.connection(c) });

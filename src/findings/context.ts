@@ -32,6 +32,8 @@ export interface FindingContext {
   captureEnd: number;
   failedAt: number | null;
   serverHint: string | null;
+  /** The user's machine (--client): the verdict chooses among its attempts. */
+  clientHint: string | null;
   /** Frame-number prefix when several files were read (file index → label). */
   files: string[];
 }
@@ -39,6 +41,7 @@ export interface FindingContext {
 export interface ContextOptions {
   failedAt?: number | null;
   server?: string | null;
+  client?: string | null;
   captureDrops: number | null;
   files: string[];
 }
@@ -66,6 +69,7 @@ export function buildContext(engine: TrafficEngine, session: Session | null, opt
     captureEnd,
     failedAt: opts.failedAt ?? null,
     serverHint: opts.server ?? null,
+    clientHint: opts.client ?? null,
     files: opts.files,
   };
 }

@@ -11,7 +11,7 @@ export interface Diagnosis {
   verdict: Verdict;
 }
 
-export function diagnose(engine: TrafficEngine, session: Session | null, opts: { failedAt?: number | null; server?: string | null; captureDrops: number | null; files: string[] }): Diagnosis {
+export function diagnose(engine: TrafficEngine, session: Session | null, opts: { failedAt?: number | null; server?: string | null; client?: string | null; captureDrops: number | null; files: string[] }): Diagnosis {
   const ctx = buildContext(engine, session, opts);
   const findings = runRules(ctx);
   return { findings, verdict: decideVerdict(ctx, findings) };

@@ -42,9 +42,51 @@ const cap = (c: Confidence, max: Confidence): Confidence => (CONF_ORDER[c] < CON
 /** Causes that live on related flows; admitted only when the failure is in a phase they explain. */
 const AUTH_CAUSES = new Set<RootCause>(['kerberos-clock-skew', 'kerberos-error']);
 
+/** Distinct clients above which a capture is called busy (a server-side capture, or scanning). */
+export const MANY_CLIENTS = 10;
+
 export function decideVerdict(ctx: FindingContext, findings: Finding[]): Verdict {
-  const attempts = groupAttempts(ctx);
-  const attemptInfo = attempts.map((a) => ({
+  const all = groupAttempts(ctx);
+  const { pool, note } = focus(ctx, all);
+  const v = decideAmong(ctx, findings, all, pool);
+  if (note) v.reason = v.reason ? `${v.reason} ${note}` : note;
+  return v;
+}
+
+/** An IP address as the user may give it (IPv4, IPv6, optionally with a port). */
+function hintAddress(hint: string | null): string | null {
+  if (!hint) return null;
+  const h = hint.trim().replace(/^\[([^\]]+)\](:\d+)?$/, '$1');
+  if (/^\d{1,3}(\.\d{1,3}){3}(:\d+)?$/.test(h)) return h.split(':')[0]!;
+  if (/^[0-9a-f:]+$/i.test(h) && h.includes(':') && h.split(':').length > 2) return h.toLowerCase();
+  return null;
+}
+
+/**
+ * Which attempts the verdict chooses from: those of the client (--client) and to the server
+ * (--server, when given as an address) when any match; all of them otherwise, with a note when
+ * the capture holds many clients' attempts and none was named.
+ */
+function focus(ctx: FindingContext, attempts: Attempt[]): { pool: Attempt[]; note: string | null } {
+  const client = hintAddress(ctx.clientHint);
+  const server = hintAddress(ctx.serverHint);
+  if (attempts.length === 0) return { pool: attempts, note: null };
+  if (client || server) {
+    const pool = attempts.filter((a) => (!client || a.client.toLowerCase() === client) && (!server || a.server.toLowerCase() === server));
+    if (pool.length > 0) return { pool, note: null };
+    const named = [client ? `from ${client}` : '', server ? `to ${server}` : ''].filter(Boolean).join(' ');
+    return { pool: attempts, note: `No RDP attempt ${named} is in this capture: the verdict is about the attempts that are.` };
+  }
+  const clients = new Set(attempts.map((a) => a.client)).size;
+  if (clients < MANY_CLIENTS) return { pool: attempts, note: null };
+  return {
+    pool: attempts,
+    note: `${clients} different clients attempted RDP in this capture (a busy server, or scanning): this verdict is about the last failing attempt of any of them; give --client with the user's address (and --failed-at) to judge theirs.`,
+  };
+}
+
+function decideAmong(ctx: FindingContext, findings: Finding[], allAttempts: Attempt[], attempts: Attempt[]): Verdict {
+  const attemptInfo = allAttempts.map((a) => ({
     id: a.id, client: a.client, server: a.server, start: isoTime(a.start), end: isoTime(a.end),
     connections: a.connections.map((v) => v.conn.id), succeeded: a.succeeded, endedIn: a.final.rec?.machine.current ?? null,
   }));

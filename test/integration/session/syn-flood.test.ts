@@ -88,7 +88,22 @@ describe('SYN flood', () => {
     expect(streamed).toBe(conversations);
     expect(report.capture.connectionsClosedEarly).toBeGreaterThan(0);
     expect(report.capture.connectionsNotDiagnosed).toBeGreaterThan(0);
-    // Nothing was answered: whatever the verdict, it is not a healthy session.
-    expect((report['verdict'] as { cause: string }).cause).not.toBe('healthy');
+    // Nothing was answered: whatever the verdict, it is not a healthy session; and with this many
+    // clients the verdict says it may not be the user's attempt.
+    const verdict = report['verdict'] as { cause: string; reason: string | null };
+    expect(verdict.cause).not.toBe('healthy');
+    expect(verdict.reason).toMatch(/\d+ different clients attempted RDP.*--client/);
+  }, 120_000);
+
+  it('--client picks that client\'s attempt; an address with no attempt says so', async () => {
+    // The 1 001st SYN (an RDP one: even index) comes from 11.0.3.233 (0x0b000000 + 1000).
+    const mine = '11.0.3.232';
+    const report = await analyzeFiles([FILE], { client: mine, streamAll: true, onConnection: () => {} });
+    const v = report['verdict'] as { cause: string; connection: number; reason: string | null; summary: string; attempts: { id: number; client: string }[] };
+    expect(v.cause).toBe('tcp-connect-timeout');
+    expect(v.summary).toContain(`from ${mine}:`);
+    expect(v.reason ?? '').not.toMatch(/different clients/);
+    const none = await analyzeFiles([FILE], { client: '192.0.2.99', streamAll: true, onConnection: () => {} });
+    expect((none['verdict'] as { reason: string }).reason).toMatch(/No RDP attempt from 192\.0\.2\.99 is in this capture/);
   }, 120_000);
 });
