@@ -23,6 +23,8 @@ export interface FindingContext {
   conns: ConnView[];
   byConn: Map<Connection, ConnView>;
   icmp: IcmpError[];
+  /** The ICMP errors that quote each connection (so rules need not scan every error per connection). */
+  icmpFor(c: Connection): readonly IcmpError[];
   fragments: IncompleteFragments[];
   /** Packets the capture itself lost (pcapng ISB / live), null when unknown. */
   captureDrops: number | null;
@@ -58,10 +60,19 @@ export function buildContext(engine: TrafficEngine, session: Session | null, opt
     byConn.set(c, v);
     ackedUnseen += c.client.ackedUnseen + c.server.ackedUnseen;
   }
+  const icmpBy = new Map<Connection, IcmpError[]>();
+  for (const e of engine.icmpErrors) {
+    if (!e.connection) continue;
+    const list = icmpBy.get(e.connection);
+    if (list) list.push(e);
+    else icmpBy.set(e.connection, [e]);
+  }
+  const none: readonly IcmpError[] = [];
   return {
     conns,
     byConn,
     icmp: engine.icmpErrors,
+    icmpFor: (c) => icmpBy.get(c) ?? none,
     fragments: engine.defrag.incomplete,
     captureDrops: opts.captureDrops,
     ackedUnseen,

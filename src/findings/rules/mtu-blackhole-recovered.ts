@@ -30,7 +30,7 @@ export const rule: Rule = {
       const c = v.conn;
       if (c.transport !== 'tcp') continue;
       // An ICMP frag-needed for this flow means PMTUD works (pmtud.* rules handle it).
-      if (ctx.icmp.some((e) => e.connection === c && (e.mtu > 0 || (e.type === 3 && e.code === 4) || (e.v6 && e.type === 2)))) continue;
+      if (ctx.icmpFor(c).some((e) => (e.mtu > 0 || (e.type === 3 && e.code === 4) || (e.v6 && e.type === 2)))) continue;
       for (const [e, side] of [
         [c.server, 'server'],
         [c.client, 'client'],

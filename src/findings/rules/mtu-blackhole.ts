@@ -60,7 +60,7 @@ export const rule: Rule = {
       // segments did get through, so retransmissions there are loss, not a black hole.
       if (v.rec.machine.has('active') || v.rec.inner?.machine.has('active')) continue;
       // PMTUD signals present: the pmtud.* rules speak for this flow.
-      if (ctx.icmp.some((e) => e.connection === c && (e.v6 ? e.type === 2 : e.type === 3 && e.code === 4))) continue;
+      if (ctx.icmpFor(c).some((e) => (e.v6 ? e.type === 2 : e.type === 3 && e.code === 4))) continue;
       for (const dir of [1, 0] as const) {
         const snd = dir === 1 ? c.server : c.client;
         const rcv = dir === 1 ? c.client : c.server;

@@ -30,7 +30,7 @@ export const rule: Rule = {
       const syns = rec.timeline.events.filter((e) => e.type === 'rdpudp.syn');
       if (syns.length === 0) continue;
       const c = v.conn;
-      const icmp = ctx.icmp.filter((e) => e.connection === c);
+      const icmp = [...ctx.icmpFor(c)];
       const tcp = ctx.conns.filter((o) => o.protocol === 'rdp' && o.conn.client.ip === c.client.ip && o.conn.server.ip === c.server.ip);
       const tcpOk = tcp.some(reachedActive);
       out.push(

@@ -28,7 +28,7 @@ export const rule: Rule = {
       if (c.transport !== 'tcp' || c.syns.length === 0 || c.synAck || c.server.packets > 0) continue;
       if (!isRdpish(v) && v.protocol !== 'tls' && v.protocol !== 'kerberos') continue;
       // An ICMP error for this flow explains it better (icmp.unreachable).
-      if (ctx.icmp.some((e) => e.connection === c)) continue;
+      if (ctx.icmpFor(c).length > 0) continue;
       const first = c.syns[0]!;
       const last = c.syns[c.syns.length - 1]!;
       const gaps = c.syns.slice(1).map((s, i) => s.ts - c.syns[i]!.ts);

@@ -30,7 +30,7 @@ export const rule: Rule = {
       if (c.transport !== 'udp' || v.protocol !== 'rdp-udp' || !v.rec) continue;
       const m = v.rec.machine;
       if (!m.has('syn') || m.has('syn-ack')) continue;
-      if (ctx.icmp.some((e) => e.connection === c)) continue;
+      if (ctx.icmpFor(c).length > 0) continue;
       const syns = v.rec.timeline.events.filter((e) => e.type === 'rdpudp.syn');
       const tcp = ctx.conns.filter((t) => t.conn.transport === 'tcp' && t.protocol === 'rdp' && t.conn.client.ip === c.client.ip && t.conn.server.ip === c.server.ip && t.conn.start <= c.end && t.conn.end >= c.start);
       const tcpOk = tcp.some((t) => reachedFinal(t) || t.conn.end > c.end);
