@@ -36,6 +36,9 @@ export interface FindingContext {
   serverHint: string | null;
   /** The user's machine (--client): the verdict chooses among its attempts. */
   clientHint: string | null;
+  /** Finished connections let go over the retention limit (not diagnosed), and connections finished early (table full). */
+  notDiagnosed: number;
+  closedEarly: number;
   /** Frame-number prefix when several files were read (file index → label). */
   files: string[];
 }
@@ -81,6 +84,8 @@ export function buildContext(engine: TrafficEngine, session: Session | null, opt
     failedAt: opts.failedAt ?? null,
     serverHint: opts.server ?? null,
     clientHint: opts.client ?? null,
+    notDiagnosed: engine.flows.retired,
+    closedEarly: engine.closedEarly,
     files: opts.files,
   };
 }

@@ -5,7 +5,8 @@ import type { Finding } from './types.js';
 
 export function runRules(ctx: FindingContext): Finding[] {
   const out: Finding[] = [];
-  for (const r of RULES) out.push(...r.run(ctx));
+  // (no push(...list): a rule may return more findings than a call can take arguments)
+  for (const r of RULES) for (const f of r.run(ctx)) out.push(f);
   out.sort((a, b) => a.at - b.at || a.rank - b.rank);
   return out;
 }

@@ -49,7 +49,17 @@ export function decideVerdict(ctx: FindingContext, findings: Finding[]): Verdict
   const all = groupAttempts(ctx);
   const { pool, note } = focus(ctx, all);
   const v = decideAmong(ctx, findings, all, pool);
-  if (note) v.reason = v.reason ? `${v.reason} ${note}` : note;
+  const notes = [note];
+  if (ctx.notDiagnosed > 0 || ctx.closedEarly > 0) {
+    // What was let go could have held the failure (or the success): a "nothing wrong" answer is
+    // not confident then.
+    notes.push(
+      `${ctx.notDiagnosed} finished connection(s) were summarised without being diagnosed and ${ctx.closedEarly} were finished early because too many were open at once (memory limits): narrow the capture (time, --failed-at, --client) for a complete diagnosis.`,
+    );
+    if ((v.cause === 'healthy' || v.cause === 'no-rdp-traffic') && v.confidence === 'high') v.confidence = 'medium';
+  }
+  const extra = notes.filter((n): n is string => n !== null).join(' ');
+  if (extra) v.reason = v.reason ? `${v.reason} ${extra}` : extra;
   return v;
 }
 

@@ -119,8 +119,12 @@ export class TrafficEngine {
   static readonly IDLE_UDP = 30;
 
   private maybeEvict(now: number): void {
-    if (this.evictEvery <= 0 || !Number.isFinite(now)) return;
+    if (this.evictEvery <= 0) return;
     if (++this.sinceEvict < this.evictEvery) return;
+    // Records without a time (pcapng Simple Packet Blocks) count towards the check; the time is
+    // then the last one seen, so the limits on open and retained connections still hold.
+    if (!Number.isFinite(now)) now = this.stats.lastTs;
+    if (!Number.isFinite(now)) now = 0;
     this.sinceEvict = 0;
     const hooks = this.hooks;
     // Table full (a SYN flood, a scan, a very busy link): the connections idle the longest are
@@ -263,6 +267,8 @@ export class TrafficEngine {
     if (!follow) return;
     if (conn.stopFollowing) {
       // The session layer has all it needs: drop the decoders (no end notices, nothing more to say).
+      follow.c2s.discard();
+      follow.s2c.discard();
       conn.follow = null;
       return;
     }

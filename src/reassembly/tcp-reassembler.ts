@@ -9,6 +9,8 @@ import { gtSeq, ltSeq } from './tcp-analysis.js';
 
 /** Out-of-order bytes held per direction before the hole is declared a gap. */
 export const MAX_OOO_BYTES = 1 << 20;
+/** Sequence distance beyond which data is not taken as part of this stream. */
+const MAX_JUMP = 0x40000000;
 
 /** Out-of-order bytes held by a set of reassemblers together, and how many they may hold. */
 export interface OooBudget {
@@ -68,6 +70,9 @@ export class TcpReassembler {
     const end = (seq + wireLen) >>> 0;
     if (!gtSeq(end, this.next)) return; // entirely old: retransmission
     if (gtSeq(seq, this.next)) {
+      // A quarter of the sequence space ahead is not a segment of this stream (gapTo would not
+      // move there either): holding it could never be resolved.
+      if (((seq - this.next) >>> 0) >= MAX_JUMP) return;
       this.hold(seq, payload, frame, ts, wireLen);
       return;
     }
@@ -81,11 +86,22 @@ export class TcpReassembler {
     if (this.held.length > 0 && !ltSeq(ack, this.held[0]!.seq) && gtSeq(this.held[0]!.seq, this.next)) {
       this.gapTo(this.held[0]!.seq, frame, ts);
       this.drain();
-    } else if (this.held.length === 0 && gtSeq(ack, this.next) && ((ack - this.next) >>> 0) < 0x40000000) {
+    } else if (this.held.length === 0 && gtSeq(ack, this.next) && ((ack - this.next) >>> 0) < MAX_JUMP) {
       // ACKed data that was never captured (capture loss or a mid-stream start).
       if (this.delivered > 0 || this.gaps > 0) this.gapTo(ack, frame, ts);
       else this.next = ack;
     }
+  }
+
+  /**
+   * The decoder is no longer wanted (the session layer stopped following): held data is let
+   * go without being delivered, and its bytes are handed back to the shared budget.
+   */
+  discard(): void {
+    this.budget.held -= this.heldBytes;
+    this.held = [];
+    this.heldBytes = 0;
+    this.closed = true;
   }
 
   /** FIN/RST or end of capture: report what is still missing and close. */
@@ -169,7 +185,7 @@ export class TcpReassembler {
 
   private gapTo(seq: number, frame: number, ts: number): void {
     const missing = (seq - this.next) >>> 0;
-    if (missing === 0 || missing >= 0x40000000) return;
+    if (missing === 0 || missing >= MAX_JUMP) return;
     this.gapBytes += missing;
     this.gaps++;
     INFO.frame = frame;

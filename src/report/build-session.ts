@@ -20,7 +20,7 @@ import { closeInfo } from '../session/close.js';
 import type { ConnectionRecord } from '../session/connection-record.js';
 import type { SessionEvent } from '../session/events.js';
 import type { ConnectionReport } from './model.js';
-import { redactDeep, redactField, SENSITIVE_KEYS } from './redact.js';
+import { redactDeep, redactField, redactValue, SENSITIVE_KEYS } from './redact.js';
 import { BULK_EVENT_TYPES } from '../session/events.js';
 
 const hex = (n: number, w = 8) => formatHex(n >>> 0, w);
@@ -177,6 +177,15 @@ function eventReport(e: SessionEvent, redact: boolean): { type: string; frame: n
     if (v === undefined || v instanceof Uint8Array) continue;
     if (!redact || (typeof v !== 'object' && !SENSITIVE_KEYS.has(k))) detail[k] = v;
     else detail[k] = redactField(k, v);
+  }
+  if (redact && e.type === 'tls.certificate' && (e as { dir?: number }).dir === 0) {
+    // A client certificate names its holder: subject, CN and SAN are redacted like user names.
+    detail['certificates'] = e.certificates.map((c) => ({
+      ...c,
+      subject: redactValue(c.subject),
+      ...(c.subjectCN !== undefined ? { subjectCN: redactValue(c.subjectCN) } : {}),
+      ...(c.san !== undefined ? { san: c.san.map(redactValue) } : {}),
+    }));
   }
   const r: { type: string; frame: number; at: string; dir?: string; decrypted?: boolean; detail: Record<string, unknown> } = {
     type: e.type,

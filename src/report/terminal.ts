@@ -32,7 +32,7 @@ export function renderText(r: Report, opts: TextOptions = {}): string {
   }
   if (c.connectionsClosedEarly > 0) {
     out.push(
-      `Connection table full: ${c.connectionsClosedEarly} idle connection(s) were finished before their timeout (a SYN flood, a scan or a very busy link); later packets of those start new entries`,
+      `Connection table full: ${c.connectionsClosedEarly} idle connection(s) were finished before their timeout (a SYN flood, a scan or a very busy link); later packets start a new entry, or are counted but no longer decoded when the connection is kept for the diagnosis`,
     );
   }
   if (c.connectionsNotDiagnosed > 0) {

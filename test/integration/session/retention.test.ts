@@ -58,6 +58,10 @@ describe('eviction and the retention limit on the lab captures', () => {
     expect(rdp).toBeGreaterThan(20);
     expect(bounded.report.capture.connectionsNotDiagnosed).toBeGreaterThan(0);
     expect(bounded.report.capture.connectionsNotDiagnosed).toBeLessThan(all.streamed.length);
+    // The verdict says what it could not look at; with everything kept it says nothing of the kind.
+    const reason = (r: Report) => (r['verdict'] as { reason: string | null }).reason ?? '';
+    expect(reason(bounded.report)).toMatch(/summarised without being diagnosed/);
+    expect(reason(all.report)).not.toMatch(/summarised without being diagnosed/);
   }, 120_000);
 });
 

@@ -14,7 +14,7 @@ import { FileSource } from '../../../src/capture/file-source.js';
 import { TrafficEngine } from '../../../src/reassembly/engine.js';
 import { Session } from '../../../src/session/session.js';
 import { HAVE_TSHARK } from '../../helpers/shared.js';
-import { writeTcpPcap, type SynthSegment } from '../../helpers/synth-pcap.js';
+import { writeTcpPcap, writeTcpPcapngSpb, type SynthSegment } from '../../helpers/synth-pcap.js';
 import { tshark } from '../../helpers/tshark.js';
 
 const N = 30_000;
@@ -33,6 +33,9 @@ function* flood(): Generator<SynthSegment> {
   }
 }
 writeTcpPcap(FILE, flood());
+/** The same flood in pcapng Simple Packet Blocks: records with no time at all. */
+const SPB = join(dir, 'synflood-spb.pcapng');
+writeTcpPcapngSpb(SPB, flood());
 
 describe('SYN flood', () => {
   it('the open-connection table stays under its limit; early-finished connections are counted and reported once', async () => {
@@ -79,6 +82,15 @@ describe('SYN flood', () => {
     expect(reported.size).toBe(N);
   });
 
+  it('records without timestamps (pcapng SPB) are held to the same limits, and every connection is reported once', async () => {
+    // (Before: eviction never ran without a time, and 150 000 such SYNs took 1 GB and then crashed.)
+    let streamed = 0;
+    const report = await analyzeFiles([SPB], { maxOpen: 2_000, evictEvery: 500, streamAll: true, onConnection: () => streamed++ });
+    expect(report.capture.frames).toBe(N);
+    expect(streamed).toBe(N);
+    expect(report.capture.connectionsClosedEarly).toBeGreaterThan(N - 2_500);
+  }, 120_000);
+
   it.skipIf(!HAVE_TSHARK)('the report lists as many TCP connections as tshark has conversations, and says the table was full', async () => {
     let streamed = 0;
     const report = await analyzeFiles([FILE], { maxOpen: 5_000, streamAll: true, onConnection: () => streamed++ });
@@ -93,6 +105,7 @@ describe('SYN flood', () => {
     const verdict = report['verdict'] as { cause: string; reason: string | null };
     expect(verdict.cause).not.toBe('healthy');
     expect(verdict.reason).toMatch(/\d+ different clients attempted RDP.*--client/);
+    expect(verdict.reason).toMatch(/were finished early because too many were open at once/);
   }, 120_000);
 
   it('--client picks that client\'s attempt; an address with no attempt says so', async () => {

@@ -255,3 +255,32 @@ describe('TcpReassembler: out-of-order bytes shared by all connections (OooBudge
     expect(budget.held).toBe(0);
   });
 });
+
+describe('TcpReassembler: hostile sequence numbers and discarded decoders', () => {
+  it('a segment a quarter of the sequence space ahead is ignored, not held forever (finish returns)', () => {
+    const budget = { held: 0, max: 1 << 20 };
+    const out = new Recorder();
+    const r = new TcpReassembler(0, out, budget);
+    r.syn(0);
+    r.segment(1, b('hi'), 2, 2, 0.1);
+    r.segment(0x50000000, b('far away!!'), 10, 3, 0.2);
+    expect(budget.held).toBe(0);
+    r.segment(3, b('!'), 1, 4, 0.3);
+    r.finish(5, 0.4);
+    expect(out.text).toBe('hi!<end>');
+  });
+
+  it('discard() hands held bytes back to the shared budget and delivers nothing more', () => {
+    const budget = { held: 0, max: 1 << 20 };
+    const out = new Recorder();
+    const r = new TcpReassembler(0, out, budget);
+    r.syn(0);
+    r.segment(11, b('held'), 4, 2, 0.1);
+    expect(budget.held).toBe(4);
+    r.discard();
+    expect(budget.held).toBe(0);
+    r.segment(1, b('0123456789'), 10, 3, 0.2);
+    r.finish(4, 0.3);
+    expect(out.ev).toEqual([]);
+  });
+});
