@@ -112,3 +112,12 @@ export function framesFilter(frames: number[]): string {
 }
 
 export { ipv4ToString };
+
+/** An IP address as the user may give it (IPv4, IPv6, optionally with a port). */
+export function hintAddress(hint: string | null): string | null {
+  if (!hint) return null;
+  const h = hint.trim().replace(/^\[([^\]]+)\](:\d+)?$/, '$1');
+  if (/^\d{1,3}(\.\d{1,3}){3}(:\d+)?$/.test(h)) return h.split(':')[0]!;
+  if (/^[0-9a-f:]+$/i.test(h) && h.includes(':') && h.split(':').length > 2) return h.toLowerCase();
+  return null;
+}

@@ -7,7 +7,7 @@
 import { clientErrorsFor, type ClientErrorHint } from '../codes/client-errors.js';
 import { isoTime } from '../core/time.js';
 import { groupAttempts, quickServerDisconnect, type Attempt } from './attempts.js';
-import type { ConnView, FindingContext } from './context.js';
+import { hintAddress, type ConnView, type FindingContext } from './context.js';
 import { nextSteps } from './next-steps.js';
 import type { Confidence, Finding, RootCause } from './types.js';
 
@@ -61,15 +61,6 @@ export function decideVerdict(ctx: FindingContext, findings: Finding[]): Verdict
   const extra = notes.filter((n): n is string => n !== null).join(' ');
   if (extra) v.reason = v.reason ? `${v.reason} ${extra}` : extra;
   return v;
-}
-
-/** An IP address as the user may give it (IPv4, IPv6, optionally with a port). */
-function hintAddress(hint: string | null): string | null {
-  if (!hint) return null;
-  const h = hint.trim().replace(/^\[([^\]]+)\](:\d+)?$/, '$1');
-  if (/^\d{1,3}(\.\d{1,3}){3}(:\d+)?$/.test(h)) return h.split(':')[0]!;
-  if (/^[0-9a-f:]+$/i.test(h) && h.includes(':') && h.split(':').length > 2) return h.toLowerCase();
-  return null;
 }
 
 /**

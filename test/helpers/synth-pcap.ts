@@ -95,26 +95,7 @@ export function writeTcpPcap(path: string, segs: Iterable<SynthSegment>): number
     r.writeUInt32LE(Math.round((s.ts - sec) * 1e6), 4);
     r.writeUInt32LE(54, 8);
     r.writeUInt32LE(54, 12);
-    r.writeUInt16BE(0x0800, 16 + 12);
-    const ip = 16 + 14;
-    r[ip] = 0x45;
-    r.writeUInt16BE(40, ip + 2);
-    r[ip + 6] = 0x40; // DF
-    r[ip + 8] = 64;
-    r[ip + 9] = 6;
-    r.writeUInt32BE(s.src >>> 0, ip + 12);
-    r.writeUInt32BE(s.dst >>> 0, ip + 16);
-    let sum = 0;
-    for (let i = 0; i < 20; i += 2) sum += r.readUInt16BE(ip + i);
-    while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-    r.writeUInt16BE(~sum & 0xffff, ip + 10);
-    const t = ip + 20;
-    r.writeUInt16BE(s.sport, t);
-    r.writeUInt16BE(s.dport, t + 2);
-    r.writeUInt32BE(s.seq >>> 0, t + 4);
-    r[t + 12] = 0x50;
-    r[t + 13] = s.flags;
-    r.writeUInt16BE(64240, t + 14);
+    frameBytes(s).copy(r, 16);
     parts.push(r);
     n++;
   }

@@ -3,7 +3,7 @@
  * connections (RDG HTTP seen, or TLS/TCP to 443 towards the host the user named, or towards a
  * host other connections used as a gateway), and the user-facing name of a status code.
  */
-import type { ConnView, FindingContext } from '../context.js';
+import { hintAddress, type ConnView, type FindingContext } from '../context.js';
 
 /** RDG traffic seen on this connection. */
 export function isGateway(v: ConnView): boolean {
@@ -34,7 +34,7 @@ export function gatewayLikelihood(ctx: FindingContext, v: ConnView): 'certain' |
   // (v itself is not a gateway connection here, so any gateway towards this host is another one.)
   const s = summary(ctx);
   if (s.gatewayHosts.has(c.server.ip)) return 'certain';
-  if (ctx.serverHint && (ctx.serverHint === c.server.ip || ctx.serverHint.split(':')[0] === c.server.ip)) return 'hinted';
+  if (hintAddress(ctx.serverHint) === c.server.ip.toLowerCase()) return 'hinted';
   // A capture with no direct RDP at all and only 443 towards this host: possibly a gateway.
   if (!s.anyRdp) return 'possible';
   return 'no';
