@@ -14,6 +14,7 @@ import { REPORT_SCHEMA, type ConnectionReport, type Report } from './report/mode
 import { redactDeep } from './report/redact.js';
 import { Session } from './session/session.js';
 import { diagnose } from './findings/diagnose.js';
+import { hintAddress } from './findings/context.js';
 import { isoTime } from './core/time.js';
 
 export const VERSION = '0.1.0';
@@ -65,27 +66,52 @@ export interface AnalysisContext {
   session: Session | null;
 }
 
+/** `h[k]` bound to `h` (a hook written as a method may use `this`). */
+function bound<K extends keyof EngineHooks>(h: EngineHooks, k: K): EngineHooks[K] {
+  const f = h[k] as ((...args: never[]) => unknown) | undefined;
+  return (f === undefined ? undefined : f.bind(h)) as EngineHooks[K];
+}
+
 function combineHooks(a: EngineHooks | undefined, b: EngineHooks | undefined): EngineHooks {
   if (!a) return b ?? {};
   if (!b) return a;
-  return {
-    followTcp: (c, p, d) => a.followTcp?.(c, p, d) ?? b.followTcp?.(c, p, d) ?? null,
-    followUdp: (c, p, d) => a.followUdp?.(c, p, d) ?? b.followUdp?.(c, p, d) ?? null,
-    tcpSegment: (c, p, d, x, f, t) => {
-      a.tcpSegment?.(c, p, d, x, f, t);
-      b.tcpSegment?.(c, p, d, x, f, t);
-    },
-    icmpError: (e) => {
-      a.icmpError?.(e);
-      b.icmpError?.(e);
-    },
-    releasable: (c) => (a.releasable ? a.releasable(c) : true) && (b.releasable ? b.releasable(c) : true),
-    expendable: (c) => (a.expendable ? a.expendable(c) : true) && (b.expendable ? b.expendable(c) : true),
-    evicted: (c) => {
-      a.evicted?.(c);
-      b.evicted?.(c);
-    },
+  // A hook only one side has is passed on as it is: no wrapper call per packet.
+  const both = <K extends keyof EngineHooks>(k: K, join: (x: NonNullable<EngineHooks[K]>, y: NonNullable<EngineHooks[K]>) => EngineHooks[K]): EngineHooks[K] => {
+    const x = bound(a, k);
+    const y = bound(b, k);
+    if (x === undefined) return y;
+    if (y === undefined) return x;
+    return join(x as NonNullable<EngineHooks[K]>, y as NonNullable<EngineHooks[K]>);
   };
+  const out: EngineHooks = {};
+  const set = <K extends keyof EngineHooks>(k: K, v: EngineHooks[K]): void => {
+    if (v !== undefined) out[k] = v;
+  };
+  set('followTcp', both('followTcp', (x, y) => (c, p, d) => x(c, p, d) ?? y(c, p, d)));
+  set('followUdp', both('followUdp', (x, y) => (c, p, d) => x(c, p, d) ?? y(c, p, d)));
+  set('tcpSegment', both('tcpSegment', (x, y) => (c, p, d, z, f, t) => {
+    x(c, p, d, z, f, t);
+    y(c, p, d, z, f, t);
+  }));
+  set('icmpError', both('icmpError', (x, y) => (e) => {
+    x(e);
+    y(e);
+  }));
+  set('releasable', both('releasable', (x, y) => (c) => x(c) && y(c)));
+  set('expendable', both('expendable', (x, y) => (c) => x(c) && y(c)));
+  set('evicted', both('evicted', (x, y) => (c) => {
+    x(c);
+    y(c);
+  }));
+  return out;
+}
+
+/** Whether a connection is one the user pointed at (client and/or server address), or null without a hint. */
+function focusFilter(client: string | null, server: string | null): ((c: Connection) => boolean) | null {
+  const ca = hintAddress(client);
+  const sa = hintAddress(server);
+  if (ca === null && sa === null) return null;
+  return (c) => (ca === null || c.client.ip === ca) && (sa === null || c.server.ip === sa);
 }
 
 export async function analyzeSources(sources: CaptureSource[], options: AnalyzeOptions = {}): Promise<Report> {
@@ -95,9 +121,12 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
   const fileLabels: string[] = [];
   let lastTsSeen = 0;
   const redact = options.redact !== false;
+  const focus = focusFilter(options.client ?? null, options.server ?? null);
   const lifecycle: EngineHooks = {
     releasable: (c) => (session ? session.releasable(c) : true),
-    expendable: (c) => (session ? session.expendable(c) : true),
+    // Over the retention limit, connections outside the user's focus (--client, --server as an
+    // address) go before the ones the verdict is asked about.
+    expendable: (c) => (session ? session.expendable(c) : true) || (focus !== null && !focus(c)),
     evicted: (c) => {
       const r = buildConnection(c, fileLabels[c.fileIndex] ?? '');
       const rec = session?.record(c);
@@ -140,6 +169,7 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
     summaries.push(await src.run(sink));
   }
   engine.finish();
+  engine.settle();
   const captureEnd = Number.isFinite(engine.stats.lastTs) ? engine.stats.lastTs : 0;
   const summarise = (c: Connection): ConnectionReport => {
     const r = buildConnection(c, fileLabels[c.fileIndex] ?? '');

@@ -31,13 +31,14 @@ export function u16(b: Uint8Array, o: number, littleEndian: boolean): number {
   return littleEndian ? u16le(b, o) : u16be(b, o);
 }
 
-const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** Lower-case hex of a byte range (cold paths only: it allocates). */
 export function toHex(b: Uint8Array, start = 0, end = b.length): string {
-  let s = '';
-  for (let i = start; i < end && i < b.length; i++) s += HEX_BYTE[b[i]!]!;
-  return s;
+  // Buffer's encoder gives one flat string (appending byte by byte built a chain of ~n cons
+  // strings that long-lived facts such as TLS randoms kept alive).
+  const e = Math.min(end, b.length);
+  if (e <= start) return '';
+  return Buffer.from(b.buffer, b.byteOffset + start, e - start).toString('hex');
 }
 
 export function fromHex(hex: string): Uint8Array {
@@ -49,24 +50,21 @@ export function fromHex(hex: string): Uint8Array {
 
 /** ASCII/latin1 text of a range, stopping at the first NUL (cold paths only). */
 export function latin1(b: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < end && i < b.length; i++) {
-    const c = b[i]!;
-    if (c === 0) break;
-    s += String.fromCharCode(c);
-  }
-  return s;
+  let e = start;
+  const stop = Math.min(end, b.length);
+  while (e < stop && b[e] !== 0) e++;
+  if (e <= start) return '';
+  // One flat string (see toHex).
+  return Buffer.from(b.buffer, b.byteOffset + start, e - start).toString('latin1');
 }
 
 /** UTF-16LE text of a range, stopping at the first NUL code unit (cold paths only). */
 export function utf16le(b: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i + 1 < end && i + 1 < b.length; i += 2) {
-    const c = b[i]! | (b[i + 1]! << 8);
-    if (c === 0) break;
-    s += String.fromCharCode(c);
-  }
-  return s;
+  let e = start;
+  const stop = Math.min(end, b.length);
+  while (e + 1 < stop && (b[e]! | b[e + 1]!) !== 0) e += 2;
+  if (e <= start) return '';
+  return Buffer.from(b.buffer, b.byteOffset + start, e - start).toString('utf16le');
 }
 
 /** Equality of two byte ranges. */

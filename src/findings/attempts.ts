@@ -15,8 +15,8 @@ export interface Attempt {
   id: number;
   /** The RDP-ish connections in order. */
   connections: ConnView[];
-  /** Kerberos, RDP-UDP and other related flows in the attempt's time window. */
-  related: ConnView[];
+  /** Kerberos, RDP-UDP and other related flows in the attempt's time window (built when first read). */
+  readonly related: ConnView[];
   start: number;
   end: number;
   client: string;
@@ -85,6 +85,13 @@ function lowerBound(list: ConnView[], t: number): number {
 }
 
 export function groupAttempts(ctx: FindingContext): Attempt[] {
+  // Related flows, sorted by start once; an attempt takes its window by binary search when asked
+  // (only the verdict's attempt is: copying every window was quadratic on busy captures).
+  let sortedRelated: ConnView[] | null = null;
+  const relatedFlows = (): ConnView[] =>
+    (sortedRelated ??= ctx.conns
+      .filter((v) => !isRdpish(v) && (v.protocol === 'kerberos' || v.protocol === 'rdp-udp' || v.protocol === 'tls'))
+      .sort((x, y) => x.conn.start - y.conn.start));
   const rdp = ctx.conns.filter(isRdpish).sort((a, b) => a.conn.start - b.conn.start);
   const attempts: Attempt[] = [];
   const lastByPair = new Map<string, Attempt>();
@@ -97,20 +104,26 @@ export function groupAttempts(ctx: FindingContext): Attempt[] {
       last.end = Math.max(last.end, v.conn.end);
       last.final = v;
     } else {
-      const a: Attempt = { id: attempts.length + 1, connections: [v], related: [], start: v.conn.start, end: v.conn.end, client, server, succeeded: false, final: v };
+      const a = newAttempt(attempts.length + 1, v, relatedFlows);
       attempts.push(a);
       lastByPair.set(`${client}>${server}`, a);
     }
   }
-  // Related flows, sorted by start once; each attempt takes its window by binary search.
-  const related = ctx.conns
-    .filter((v) => !isRdpish(v) && (v.protocol === 'kerberos' || v.protocol === 'rdp-udp' || v.protocol === 'tls'))
-    .sort((x, y) => x.conn.start - y.conn.start);
-  for (const a of attempts) {
-    a.succeeded = succeeded(a.final);
-    const lo = a.start - KERBEROS_LEAD_SECONDS;
-    let i = lowerBound(related, lo);
-    for (; i < related.length && related[i]!.conn.start <= a.end + 5; i++) a.related.push(related[i]!);
-  }
+  for (const a of attempts) a.succeeded = succeeded(a.final);
   return attempts;
+}
+
+function newAttempt(id: number, v: ConnView, relatedFlows: () => ConnView[]): Attempt {
+  let related: ConnView[] | null = null;
+  return {
+    id, connections: [v], start: v.conn.start, end: v.conn.end, client: v.conn.client.ip, server: v.conn.server.ip, succeeded: false, final: v,
+    get related(): ConnView[] {
+      if (related === null) {
+        const flows = relatedFlows();
+        related = [];
+        for (let i = lowerBound(flows, this.start - KERBEROS_LEAD_SECONDS); i < flows.length && flows[i]!.conn.start <= this.end + 5; i++) related.push(flows[i]!);
+      }
+      return related;
+    },
+  };
 }

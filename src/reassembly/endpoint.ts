@@ -3,6 +3,8 @@
  * the counters the report shows, and observations of the sender's IP stack (TTL, IP ID,
  * window, options) used later to attribute resets.
  */
+import type { BlackholeSignature } from './blackhole-signature.js';
+
 export class Endpoint {
   // identity
   ip = '';
@@ -77,27 +79,8 @@ export class Endpoint {
   gapHistoryCount = 0;
   /** Payload bytes not captured (gaps) in this direction. */
   gapBytes = 0;
-  // --- PMTU black-hole signature (see findings/rules/mtu-blackhole-recovered.ts) ---
-  /** Retransmissions of full-size segments (≥ 90% of the MSS the peer allows) this side sent. */
-  bhFullRetrans = 0;
-  bhFullRetransFrame = 0;
-  bhFullSize = 0;
-  /** Small (≤ 600 bytes) retransmissions this side sent after full-size ones failed. */
-  bhSmallAfterFull = 0;
-  bhSmallFrame = 0;
-  bhSmallSize = 0;
-  /** Receiver view: a gap of at least a full segment in what this side sent ("previous segment not captured")… */
-  bhLostFull = 0;
-  bhLostFullFrame = 0;
-  bhLostFullSize = 0;
-  bhLostFullTs = 0;
-  /** Sequence range of the first missing full segment, and of the first full-size retransmission. */
-  bhLostSeq = 0;
-  bhFullSeq = 0;
-  /** …later filled by small segments after a stall. */
-  bhSmallRefill = 0;
-  bhSmallRefillFrame = 0;
-  bhRefillStall = 0;
+  /** PMTU black-hole signature, created by the first segment that can be part of one. */
+  bh: BlackholeSignature | null = null;
   /** Zeek endpoint state (ZeekState) and the history bookkeeping it uses. */
   zstate = 0;
   histLastSyn = -1;

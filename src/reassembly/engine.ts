@@ -75,7 +75,7 @@ const MAX_ICMP_KEPT = 10_000;
 /** Default retention limit for finished connections kept for the diagnosis. */
 export const MAX_RETAINED = 1000;
 /** Default limit of open connections (each costs a few KB, more when its protocol is decoded). */
-export const MAX_OPEN = 25_000;
+export const MAX_OPEN = 10_000;
 /** Out-of-order bytes all connections together may hold while waiting for a hole to fill. */
 export const MAX_OOO_TOTAL = 64 << 20;
 
@@ -117,6 +117,21 @@ export class TrafficEngine {
   static readonly CLOSED_LINGER = 2;
   static readonly IDLE_TCP = 300;
   static readonly IDLE_UDP = 30;
+  /**
+   * Under pressure (more than a quarter of `maxOpen` open at once: a very busy link, a flood), as in
+   * Suricata's flow emergency mode: TCP connections closed both ways are finished at the next check
+   * without waiting out the linger, and UDP flows after a second of quiet. A late packet of such a connection
+   * then starts a new entry.
+   */
+  static readonly PRESSURE_IDLE_UDP = 1;
+  /** Checks made while under pressure. */
+  pressureChecks = 0;
+
+  private readonly out = (c: Connection): void => {
+    this.finishFollow(c);
+    c.follow = null;
+    this.hooks.evicted?.(c);
+  };
 
   private maybeEvict(now: number): void {
     if (this.evictEvery <= 0) return;
@@ -131,15 +146,17 @@ export class TrafficEngine {
     // finished now, so that hostile input cannot exhaust memory.
     const open = this.flows.openCount;
     const cutoff = open > this.maxOpen ? this.flows.idleCutoff(open - Math.floor(this.maxOpen * 0.75)) : -Infinity;
-    const out = (c: Connection): void => {
-      this.finishFollow(c);
-      c.follow = null;
-      hooks.evicted?.(c);
-    };
+    const pressure = open > this.maxOpen / 4;
+    if (pressure) this.pressureChecks++;
+
+    const idleUdp = pressure ? TrafficEngine.PRESSURE_IDLE_UDP : TrafficEngine.IDLE_UDP;
     this.flows.evict((c) => {
       const quiet = now - c.end;
       const closed = c.transport === 'tcp' && (c.rsts.length > 0 || c.client.fins > 0 || c.server.fins > 0);
-      const finished = closed ? quiet > TrafficEngine.CLOSED_LINGER : quiet > (c.transport === 'tcp' ? TrafficEngine.IDLE_TCP : TrafficEngine.IDLE_UDP);
+      // Under pressure only a connection closed both ways (FIN each way, or a reset) skips the linger.
+      const finished = closed
+        ? quiet > TrafficEngine.CLOSED_LINGER || (pressure && (c.rsts.length > 0 || (c.client.fins > 0 && c.server.fins > 0)))
+        : quiet > (c.transport === 'tcp' ? TrafficEngine.IDLE_TCP : idleUdp);
       if (!finished) {
         if (c.end > cutoff) return KEEP_OPEN;
         this.closedEarly++;
@@ -150,10 +167,22 @@ export class TrafficEngine {
         return RETAIN;
       }
       return RELEASE;
-    }, out);
+    }, this.out);
     if (this.flows.retainedCount > this.maxRetained) {
-      this.flows.retire(this.maxRetained, (c) => hooks.expendable?.(c) ?? true, out);
+      this.flows.retire(this.maxRetained, (c) => hooks.expendable?.(c) ?? true, this.out);
     }
+  }
+
+  /**
+   * After `finish`: when more connections are held than the diagnosis keeps (`maxRetained`), the
+   * ones it would have let go had they finished during the capture (`releasable`: healthy TLS,
+   * connections no decoder followed) are summarised and let go now, so that the diagnosis and the
+   * report at the end do not carry them. What the diagnosis wants stays. Small captures are untouched.
+   */
+  settle(): void {
+    if (this.evictEvery <= 0 || this.flows.size <= this.maxRetained) return;
+    const releasable = this.hooks.releasable;
+    this.flows.evict((c) => (releasable && !releasable(c) ? RETAIN : RELEASE), this.out);
   }
 
   report(i: DecodeIssue): void {
@@ -361,7 +390,8 @@ export class TrafficEngine {
     if (this.lastLinkType !== -2) st.linkTypes.set(this.lastLinkType, (st.linkTypes.get(this.lastLinkType) ?? 0) + this.lastLinkCount);
     this.lastLinkType = -2;
     this.lastLinkCount = 0;
-    for (const conn of this.flows.all) this.finishFollow(conn);
+    // Decoders are done with: dropped now (and never finished twice by a later eviction).
+    for (const conn of this.flows.all) if (this.finishFollow(conn)) conn.follow = null;
     this.defrag.flush(Number.isFinite(st.lastTs) ? st.lastTs : 0);
   }
 }

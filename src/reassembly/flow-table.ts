@@ -5,6 +5,7 @@
  * a SYN with a new ISN reuses a 4-tuple (Wireshark's "port numbers reused").
  */
 import { ipv4ToString, ipv6ToString } from '../core/addr.js';
+import { slabCopy } from '../core/slab.js';
 import type { Packet } from '../decode/packet.js';
 import { TcpFlag } from '../decode/packet.js';
 import { Connection, type Transport } from './connection.js';
@@ -144,8 +145,8 @@ export class FlowTable {
       conn.originBy = 'port';
     }
     if (conn.v6) {
-      const s = p.src6.slice();
-      const d = p.dst6.slice();
+      const s = slabCopy(p.src6);
+      const d = slabCopy(p.dst6);
       conn.cAddr6 = senderIsClient ? s : d;
       conn.sAddr6 = senderIsClient ? d : s;
       conn.client.ip = ipv6ToString(conn.cAddr6);

@@ -5,6 +5,7 @@
  */
 import { TcpFlag, type Packet } from '../decode/packet.js';
 import type { Connection } from './connection.js';
+import { BlackholeSignature } from './blackhole-signature.js';
 import { ZeekState, type Endpoint } from './endpoint.js';
 import { historyAdd, historyOnce, historyScaled } from './history.js';
 import { analyzeSegment, TcpA } from './tcp-analysis.js';
@@ -125,46 +126,49 @@ export function trackTcp(c: Connection, p: Packet, fromClient: boolean, frame: n
   if (a & TcpA.WINDOW_FULL) fwd.windowFull++;
 
   // --- PMTU black-hole signature ---
-  if (p.segLength > 0) {
+  if (p.segLength > 0 && (a & (TcpA.LOST_PACKET | TcpA.RETRANSMISSION | TcpA.OUT_OF_ORDER)) !== 0) {
     const mss = rev.mss > 0 ? rev.mss : fwd.mss > 0 ? fwd.mss : 1460;
     const full = mss * 0.9;
     if (a & TcpA.LOST_PACKET) {
       const gap = (p.seq - lostRef) >>> 0;
       if (gap >= full && gap < 0x10000000) {
-        fwd.bhLostFull++;
-        if (fwd.bhLostFullFrame === 0) {
-          fwd.bhLostFullFrame = frame;
-          fwd.bhLostFullSize = gap;
-          fwd.bhLostFullTs = t;
-          fwd.bhLostSeq = lostRef;
+        const bh = (fwd.bh ??= new BlackholeSignature());
+        bh.lostFull++;
+        if (bh.lostFullFrame === 0) {
+          bh.lostFullFrame = frame;
+          bh.lostFullSize = gap;
+          bh.lostFullTs = t;
+          bh.lostSeq = lostRef;
         }
       }
     }
+    const bh = fwd.bh;
     if (a & (TcpA.RETRANSMISSION | TcpA.OUT_OF_ORDER)) {
       if (p.segLength >= full) {
         if (a & TcpA.RETRANSMISSION) {
-          fwd.bhFullRetrans++;
-          if (fwd.bhFullRetransFrame === 0) {
-            fwd.bhFullRetransFrame = frame;
-            fwd.bhFullSeq = p.seq;
+          const b = (fwd.bh ??= new BlackholeSignature());
+          b.fullRetrans++;
+          if (b.fullRetransFrame === 0) {
+            b.fullRetransFrame = frame;
+            b.fullSeq = p.seq;
           }
-          fwd.bhFullSize = Math.max(fwd.bhFullSize, p.ipTotalLength);
+          b.fullSize = Math.max(b.fullSize, p.ipTotalLength);
         }
-      } else if (p.segLength <= 600) {
+      } else if (p.segLength <= 600 && bh !== null) {
         // The small segments must carry the very data that did not get through.
-        if (fwd.bhFullRetrans > 0 && ((p.seq - fwd.bhFullSeq) >>> 0) < mss) {
-          fwd.bhSmallAfterFull++;
-          if (fwd.bhSmallFrame === 0) {
-            fwd.bhSmallFrame = frame;
-            fwd.bhSmallSize = p.ipTotalLength;
+        if (bh.fullRetrans > 0 && ((p.seq - bh.fullSeq) >>> 0) < mss) {
+          bh.smallAfterFull++;
+          if (bh.smallFrame === 0) {
+            bh.smallFrame = frame;
+            bh.smallSize = p.ipTotalLength;
           }
         }
-        if (fwd.bhLostFull > 0 && t - fwd.bhLostFullTs >= 2 && ((p.seq - fwd.bhLostSeq) >>> 0) < fwd.bhLostFullSize) {
-          fwd.bhSmallRefill++;
-          if (fwd.bhSmallRefillFrame === 0) {
-            fwd.bhSmallRefillFrame = frame;
-            fwd.bhRefillStall = t - fwd.bhLostFullTs;
-            fwd.bhSmallSize = p.ipTotalLength;
+        if (bh.lostFull > 0 && t - bh.lostFullTs >= 2 && ((p.seq - bh.lostSeq) >>> 0) < bh.lostFullSize) {
+          bh.smallRefill++;
+          if (bh.smallRefillFrame === 0) {
+            bh.smallRefillFrame = frame;
+            bh.refillStall = t - bh.lostFullTs;
+            bh.smallSize = p.ipTotalLength;
           }
         }
       }

@@ -17,6 +17,10 @@ export const STOP_FOLLOWING_AFTER_RECORDS = 16;
 /** Events a finished connection keeps in its timeline. */
 export const COMPACT_EVENTS = 80;
 
+/** Encrypted records remembered per connection (`tls.firstRecords`, what the keyless rules look at), and after compaction. */
+export const FIRST_RECORDS = 64;
+export const FIRST_RECORDS_COMPACT = 16;
+
 export type SessionProtocol = 'rdp' | 'rdp-gateway' | 'tls' | 'kerberos' | 'rdp-udp' | 'other';
 
 /** PROTOCOL_* values (MS-RDPBCGR 2.2.1.1.1). */
@@ -36,10 +40,24 @@ export class ConnectionRecord {
   readonly timeline = new Timeline();
   readonly rdp = newRdpFacts();
   readonly tls = newTlsFacts();
-  readonly credssp: CredsspFacts = newCredsspFacts();
-  readonly ntlm: NtlmFacts = newNtlmFacts();
-  readonly kerberos: KerberosFacts = newKerberosFacts();
-  readonly rdg: RdgFacts = newRdgFacts();
+  // The facts of protocols a connection may never carry are created when first used (reading
+  // them creates empty ones): thousands of open TLS connections need no CredSSP or gateway facts.
+  private credsspFacts: CredsspFacts | null = null;
+  private ntlmFacts: NtlmFacts | null = null;
+  private kerberosFacts: KerberosFacts | null = null;
+  private rdgFacts: RdgFacts | null = null;
+  get credssp(): CredsspFacts {
+    return (this.credsspFacts ??= newCredsspFacts());
+  }
+  get ntlm(): NtlmFacts {
+    return (this.ntlmFacts ??= newNtlmFacts());
+  }
+  get kerberos(): KerberosFacts {
+    return (this.kerberosFacts ??= newKerberosFacts());
+  }
+  get rdg(): RdgFacts {
+    return (this.rdgFacts ??= newRdgFacts());
+  }
   /** Inner RDP connection tunnelled through a gateway (its own record). */
   inner: ConnectionRecord | null = null;
   /** For an inner record: the gateway connection carrying it. */
@@ -60,7 +78,7 @@ export class ConnectionRecord {
   /** A finished connection kept for the diagnosis: bulk detail is dropped, facts and phases stay. */
   compact(): void {
     this.timeline.compact(COMPACT_EVENTS);
-    this.tls.firstRecords.length = Math.min(this.tls.firstRecords.length, 16);
+    this.tls.firstRecords.length = Math.min(this.tls.firstRecords.length, FIRST_RECORDS_COMPACT);
     this.inner?.compact();
   }
 
@@ -268,7 +286,8 @@ export class ConnectionRecord {
           tls.records.server++;
           tls.records.serverBytes += e.length;
         }
-        if (tls.firstRecords.length < 64) tls.firstRecords.push({ dir: dir ?? 0, length: e.length, frame, ts, contentType: e.contentType });
+        // The event itself (it has every field a first record needs): no second object per record.
+        if (tls.firstRecords.length < FIRST_RECORDS) tls.firstRecords.push(e);
         if (tls.decryption?.ok !== true) {
           this.inferFromRecord(dir === 1 ? 1 : 0, e.length, frame, ts);
           this.maybeStopFollowing();

@@ -36,4 +36,7 @@ export interface TransportEvent {
 export type SessionEvent = RdpEvent | TlsEvent | CredSspDecoderEvent | KrbEvent | KkdcpMessageEvent | RdgEvent | RdpUdpEvent | TransportEvent | DecodeIssue;
 
 /** Events kept in counters rather than one by one beyond the first few (bulk data). */
-export const BULK_EVENT_TYPES = new Set(['tls.app_record', 'rdp.fastpath', 'rdp.encrypted_pdu', 'rdg.data', 'rdpudp.datagram', 'rdg.websocket_ping', 'rdg.websocket_pong', 'rdg.keepalive', 'tcp.retransmission']);
+export const BULK_EVENT_LIST = ['tls.app_record', 'rdp.fastpath', 'rdp.encrypted_pdu', 'rdg.data', 'rdpudp.datagram', 'rdg.websocket_ping', 'rdg.websocket_pong', 'rdg.keepalive', 'tcp.retransmission'] as const;
+export const BULK_EVENT_TYPES: ReadonlySet<string> = new Set(BULK_EVENT_LIST);
+/** Index of a bulk event type in BULK_EVENT_LIST (for per-connection counters without a Map). */
+export const BULK_EVENT_INDEX: ReadonlyMap<string, number> = new Map(BULK_EVENT_LIST.map((t, i) => [t, i]));

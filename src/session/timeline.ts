@@ -2,7 +2,7 @@
  * A bounded per-connection event list: every significant event up to a cap, bulk events
  * (encrypted records, fast-path PDUs) only while few, then counted.
  */
-import { BULK_EVENT_TYPES, type SessionEvent } from './events.js';
+import { BULK_EVENT_INDEX, BULK_EVENT_LIST, type SessionEvent } from './events.js';
 
 export const MAX_EVENTS = 600;
 export const MAX_BULK_EVENTS = 100;
@@ -11,7 +11,16 @@ export class Timeline {
   readonly events: SessionEvent[] = [];
   bulkKept = 0;
   dropped = 0;
-  readonly bulkCounts = new Map<string, number>();
+  /** Bulk events by type, indexed as BULK_EVENT_LIST (created with the first one; a Map cost ~0.5 KB per connection). */
+  private counts: number[] | null = null;
+
+  /** Bulk events seen, by type, in BULK_EVENT_LIST order. */
+  get bulkCounts(): [string, number][] {
+    const out: [string, number][] = [];
+    const c = this.counts;
+    if (c) for (let i = 0; i < c.length; i++) if (c[i]! > 0) out.push([BULK_EVENT_LIST[i]!, c[i]!]);
+    return out;
+  }
 
   /** Keeps the first `n` events (where a handshake's story is) and the last ones (how it ended). */
   compact(n: number): void {
@@ -23,8 +32,10 @@ export class Timeline {
   }
 
   add(e: SessionEvent): void {
-    if (BULK_EVENT_TYPES.has(e.type)) {
-      this.bulkCounts.set(e.type, (this.bulkCounts.get(e.type) ?? 0) + 1);
+    const bulk = BULK_EVENT_INDEX.get(e.type);
+    if (bulk !== undefined) {
+      const counts = (this.counts ??= new Array<number>(BULK_EVENT_LIST.length).fill(0));
+      counts[bulk]!++;
       if (this.bulkKept >= MAX_BULK_EVENTS) {
         this.dropped++;
         return;

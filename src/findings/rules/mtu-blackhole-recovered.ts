@@ -35,17 +35,19 @@ export const rule: Rule = {
         [c.server, 'server'],
         [c.client, 'client'],
       ] as const) {
-        const senderView = e.bhFullRetrans >= 2 && e.bhSmallAfterFull >= 1;
-        const receiverView = e.bhLostFull >= 1 && e.bhSmallRefill >= 1;
+        const b = e.bh;
+        if (b === null) continue;
+        const senderView = b.fullRetrans >= 2 && b.smallAfterFull >= 1;
+        const receiverView = b.lostFull >= 1 && b.smallRefill >= 1;
         if (!senderView && !receiverView) continue;
         const from = side === 'server' ? c.server.ip : c.client.ip;
         const mssC = c.client.mss > 0 ? c.client.mss : null;
         const mssS = c.server.mss > 0 ? c.server.mss : null;
-        const small = e.bhSmallSize || 576;
-        const frames = senderView ? [e.bhFullRetransFrame, e.bhSmallFrame] : [e.bhLostFullFrame, e.bhSmallRefillFrame];
+        const small = b.smallSize || 576;
+        const frames = senderView ? [b.fullRetransFrame, b.smallFrame] : [b.lostFullFrame, b.smallRefillFrame];
         const detail = senderView
-          ? `${from} (${side}) retransmitted full-size segments (IP length ${e.bhFullSize}) ${e.bhFullRetrans} times without an acknowledgement (first at frame ${e.bhFullRetransFrame}), then re-sent the data in small segments (IP length ${small}, frame ${e.bhSmallFrame}) which got through.`
-          : `A full segment's worth of data (${e.bhLostFullSize} bytes) from ${from} (${side}) never arrived (frame ${e.bhLostFullFrame}: later data arrived first), and ${e.bhRefillStall.toFixed(1)} s later the missing data came in small segments (IP length ${small}, frame ${e.bhSmallRefillFrame}).`;
+          ? `${from} (${side}) retransmitted full-size segments (IP length ${b.fullSize}) ${b.fullRetrans} times without an acknowledgement (first at frame ${b.fullRetransFrame}), then re-sent the data in small segments (IP length ${small}, frame ${b.smallFrame}) which got through.`
+          : `A full segment's worth of data (${b.lostFullSize} bytes) from ${from} (${side}) never arrived (frame ${b.lostFullFrame}: later data arrived first), and ${b.refillStall.toFixed(1)} s later the missing data came in small segments (IP length ${small}, frame ${b.smallRefillFrame}).`;
         out.push(
           makeFinding({
             kind: MTU_BLACKHOLE_RECOVERED,
@@ -59,7 +61,7 @@ export const rule: Rule = {
               'This is how a path MTU black hole looks when the sending stack\'s black-hole detection (or a retry with a smaller MSS) rescues the transfer: large packets are dropped silently somewhere on the path while small ones pass.',
             filter: `${streamFilter(c)} && (tcp.analysis.retransmission || tcp.analysis.lost_segment)`,
             evidence: frames.filter((f) => f > 0).map((f, i) => ({ frame: f, at: c.end, what: i === 0 ? (senderView ? 'full-size segment retransmitted, never acknowledged' : 'full-size segment missing') : 'same data in small segments, delivered' })),
-            data: { recommendedMtu: Math.max(576, small), recommendedMss: Math.max(536, small - 40), lostSize: senderView ? e.bhFullSize : e.bhLostFullSize + 40, side },
+            data: { recommendedMtu: Math.max(576, small), recommendedMss: Math.max(536, small - 40), lostSize: senderView ? b.fullSize : b.lostFullSize + 40, side },
           }),
         );
       }

@@ -4,6 +4,7 @@
  * header (APPLICATION 30, then pvno 5 and msg-type 30, RFC 4120 §5.9.1) in the stream and
  * parses from there. A clock-skew error seen there breaks the same Kerberos an RDP NLA needs.
  */
+import { slabAlloc } from '../../core/slab.js';
 import { isKrbRequest, krbEvent, type KrbEvent } from './events.js';
 import { parseKerberosMessage } from './messages.js';
 import { estimateSkew, skewInputFor } from './skew.js';
@@ -17,7 +18,9 @@ const MAX_MESSAGE = 8192;
 const MAX_MESSAGES = 32;
 
 export class GssKerberosScanner implements StreamDecoder {
-  private readonly tail: [Uint8Array, Uint8Array] = [new Uint8Array(0), new Uint8Array(0)];
+  /** The last OVERLAP bytes of each direction's previous chunk (client half, server half), and their lengths. */
+  private tail: Uint8Array | null = null;
+  private readonly tailLen = [0, 0];
   /** Bytes of a candidate message still being collected, per direction. */
   private pending: [Uint8Array | null, Uint8Array | null] = [null, null];
   private found = 0;
@@ -35,15 +38,20 @@ export class GssKerberosScanner implements StreamDecoder {
     }
     // Scan the boundary (previous tail + start of this chunk) in a small buffer, then the chunk
     // itself as a view: no copy of whole segments.
-    const prev = this.tail[dir];
-    if (prev.length > 0 && prev.indexOf(0x7e) >= 0) {
+    const tail = (this.tail ??= slabAlloc(2 * OVERLAP));
+    const t0 = dir * OVERLAP;
+    const tl = this.tailLen[dir]!;
+    if (tl > 0 && hasByte(tail, t0, t0 + tl, 0x7e)) {
       // A header may start in the previous chunk's tail: scan candidates that start there, with
       // as much of this chunk after them as a message can need.
-      const edge = concat(prev, data.subarray(0, Math.min(data.length, MAX_MESSAGE)));
-      if (this.scan(edge, dir, info, prev.length)) return;
+      const edge = concat(tail.subarray(t0, t0 + tl), data.subarray(0, Math.min(data.length, MAX_MESSAGE)));
+      if (this.scan(edge, dir, info, tl)) return;
     }
     if (this.scan(data, dir, info, data.length)) return;
-    this.tail[dir] = data.slice(Math.max(0, data.length - OVERLAP));
+    // Kept in place: no copy per chunk.
+    const keep = Math.min(OVERLAP, data.length);
+    tail.set(data.subarray(data.length - keep), t0);
+    this.tailLen[dir] = keep;
   }
 
   /** Looks for KRB-ERROR headers starting before `limit`; true when it kept bytes pending. */
@@ -54,7 +62,7 @@ export class GssKerberosScanner implements StreamDecoder {
       if (this.tryParse(buf, i, dir, info)) continue;
       // Probably cut by the segment end: wait for more.
       this.pending[dir] = buf.slice(i, Math.min(buf.length, i + MAX_MESSAGE));
-      this.tail[dir] = new Uint8Array(0);
+      this.tailLen[dir] = 0;
       return true;
     }
     return false;
@@ -75,7 +83,7 @@ export class GssKerberosScanner implements StreamDecoder {
   }
 
   gap(dir: Dir): void {
-    this.tail[dir] = new Uint8Array(0);
+    this.tailLen[dir] = 0;
     this.pending[dir] = null;
   }
 
@@ -99,6 +107,11 @@ function bodyStart(b: Uint8Array, i: number): number {
 function matches(b: Uint8Array, p: number): boolean {
   for (let k = 0; k < PVNO_MSGTYPE.length; k++) if (b[p + k] !== PVNO_MSGTYPE[k]) return false;
   return true;
+}
+
+function hasByte(b: Uint8Array, from: number, to: number, v: number): boolean {
+  for (let i = from; i < to; i++) if (b[i] === v) return true;
+  return false;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

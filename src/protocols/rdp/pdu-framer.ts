@@ -40,7 +40,8 @@ export class PduFramer {
   /** Stream offset (bytes of this direction seen before the current chunk). */
   private base = 0;
   private kind: PduKind = 'tpkt';
-  private header = new Uint8Array(4);
+  /** Bytes of a PDU header split across chunks (allocated the first time one is). */
+  private header: Uint8Array | null = null;
   private buf: Uint8Array | null = null;
   private have = 0;
   private total = 0;
@@ -77,8 +78,9 @@ export class PduFramer {
         if (this.have > 0) {
           if (this.total === 0) {
             // Still collecting the header of a split PDU, one byte at a time (at most 3 more).
-            this.header[this.have++] = data[o++]!;
-            const len = lengthOf(this.kind, this.header, 0, this.have);
+            const header = this.header!;
+            header[this.have++] = data[o++]!;
+            const len = lengthOf(this.kind, header, 0, this.have);
             if (len === INVALID) return this.fail(this.pduOffset, -1);
             if (len === NEED_MORE) {
               if (this.have >= 4) return this.fail(this.pduOffset, -1);
@@ -87,7 +89,7 @@ export class PduFramer {
             if (len > MAX_PDU_BUFFER) return this.fail(this.pduOffset, -1);
             this.total = len;
             this.buf = new Uint8Array(len);
-            this.buf.set(this.header.subarray(0, this.have));
+            this.buf.set(header.subarray(0, this.have));
             if (this.have >= len) {
               this.complete(info);
               continue;
@@ -122,7 +124,7 @@ export class PduFramer {
           this.buf.set(data.subarray(o, n));
         } else {
           this.total = 0;
-          this.header.set(data.subarray(o, n));
+          (this.header ??= new Uint8Array(4)).set(data.subarray(o, n));
         }
         this.have = rest;
         o = n;

@@ -90,7 +90,9 @@ class DirState {
 export class TlsStreamDecoder implements StreamDecoder {
   private readonly dirs: readonly [DirState, DirState] = [new DirState(0), new DirState(1)];
   private clientHello: ClientHello | null = null;
+  /** Kept only until decryption was set up (their randoms cost ~1 KB each per open connection). */
   private serverHello: ServerHello | null = null;
+  private serverHelloSeen = false;
   private sslv2ClientRandom: Uint8Array | null = null;
   private sslv2Session = false;
   private helloRetryRequest = false;
@@ -215,7 +217,7 @@ export class TlsStreamDecoder implements StreamDecoder {
   private bodylessRecord(st: DirState, type: number, total: number, firstFrame: number, info: ChunkInfo): void {
     this.appRecord(st.dir, type, total - RECORD_HEADER_LENGTH, firstFrame, info);
     if (type !== ContentType.applicationData) return;
-    const protectedByHandshake = this.tls13 && this.serverHello !== null;
+    const protectedByHandshake = this.tls13 && this.serverHelloSeen;
     if (protectedByHandshake) st.protectedRecords++;
     if (protectedByHandshake && !this.complete) this.inferTls13Completion(st, info);
   }
@@ -309,7 +311,7 @@ export class TlsStreamDecoder implements StreamDecoder {
   }
 
   private applicationData(st: DirState, b: Uint8Array, o: number, total: number, firstFrame: number, info: ChunkInfo): void {
-    const protectedByHandshake = this.tls13 && this.serverHello !== null;
+    const protectedByHandshake = this.tls13 && this.serverHelloSeen;
     if (protectedByHandshake) st.protectedRecords++;
     if (st.decrypt === DEC_ACTIVE && (protectedByHandshake || (!this.tls13 && st.ccs))) {
       const r = this.decryptRecord(st, ContentType.applicationData, b.subarray(o + RECORD_HEADER_LENGTH, o + total), info);
@@ -331,7 +333,7 @@ export class TlsStreamDecoder implements StreamDecoder {
 
   private changeCipherSpec(st: DirState, body: Uint8Array, firstFrame: number, info: ChunkInfo): void {
     let compat = this.tls13;
-    if (!compat && this.serverHello === null && this.clientHello !== null) {
+    if (!compat && !this.serverHelloSeen && this.clientHello !== null) {
       compat = this.clientHello.supportedVersions.includes(TLS13_MARKER);
     }
     this.emit({ type: 'tls.change_cipher_spec', ...this.base(st.dir, firstFrame, info), middleboxCompat: compat });
@@ -586,10 +588,10 @@ export class TlsStreamDecoder implements StreamDecoder {
       encryptThenMac: ch.encryptThenMac,
       extendedMasterSecret: ch.extendedMasterSecret,
       renegotiationInfo: ch.renegotiationInfo,
-      afterHelloRetryRequest: this.helloRetryRequest && this.serverHello === null,
+      afterHelloRetryRequest: this.helloRetryRequest && !this.serverHelloSeen,
     };
     this.emit(ev);
-    if (this.serverHello === null) this.clientHello = ch; // not a renegotiation
+    if (!this.serverHelloSeen) this.clientHello = ch; // not a renegotiation
   }
 
   private onServerHello(dir: Dir, m: HandshakeMessage, info: ChunkInfo): void {
@@ -619,7 +621,7 @@ export class TlsStreamDecoder implements StreamDecoder {
       renegotiationInfo: sh.renegotiationInfo,
       ...(sh.downgradeSentinel !== undefined ? { downgradeSentinel: sh.downgradeSentinel } : {}),
     });
-    if (this.serverHello !== null) return; // renegotiation: the session parameters stay
+    if (this.serverHelloSeen) return; // renegotiation: the session parameters stay
     if (sh.helloRetryRequest) {
       this.helloRetryRequest = true;
       this.tls13 = true;
@@ -627,9 +629,14 @@ export class TlsStreamDecoder implements StreamDecoder {
       return;
     }
     this.serverHello = sh;
+    this.serverHelloSeen = true;
     this.version = sh.selectedVersion;
     this.tls13 = isTls13Version(sh.selectedVersion);
     this.setupDecryption(info);
+    // The hellos were needed for the key schedule only.
+    this.clientHello = null;
+    this.serverHello = null;
+    this.sslv2ClientRandom = null;
   }
 
   private checkFinished(dir: Dir, info: ChunkInfo): void {

@@ -1,0 +1,61 @@
+/**
+ * The end of a large capture: what is still open when the capture ends is held for the diagnosis
+ * only if the diagnosis would have kept it had it finished earlier (`Session.releasable`), once
+ * more connections are held than the retention limit. Small captures keep everything.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { analyzeFiles } from '../../../src/analyze.js';
+import { writeTcpPcap, type SynthSegment } from '../../helpers/synth-pcap.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'rdpdiag-settle-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** n unanswered RDP SYNs and n established, still open port-80 connections, interleaved over one second. */
+function write(n: number): string {
+  const file = join(dir, `open-${n}.pcap`);
+  function* segs(): Generator<SynthSegment> {
+    for (let i = 0; i < n; i++) {
+      const t = 1_700_000_000 + i / n;
+      const client = 0x0a020000 + i;
+      yield { ts: t, src: client, dst: 0x0a000001, sport: 40000, dport: 3389, seq: 7, flags: 0x02 };
+      yield { ts: t + 1e-5, src: client, dst: 0x0a000002, sport: 40001, dport: 80, seq: 9, flags: 0x02 };
+      yield { ts: t + 2e-5, src: 0x0a000002, dst: client, sport: 80, dport: 40001, seq: 99, flags: 0x12 };
+      yield { ts: t + 3e-5, src: client, dst: 0x0a000002, sport: 40001, dport: 80, seq: 10, flags: 0x10 };
+    }
+  }
+  writeTcpPcap(file, segs());
+  return file;
+}
+
+async function heldAtDiagnosis(file: string): Promise<{ held: number; reported: number; ports: Set<number> }> {
+  let held = -1;
+  let ports = new Set<number>();
+  const report = await analyzeFiles([file], {
+    extend: [
+      (_r, ctx) => {
+        held = ctx.engine.flows.size;
+        ports = new Set(ctx.engine.flows.all.map((c) => c.server.port));
+      },
+    ],
+  });
+  return { held, reported: report.connections.length, ports };
+}
+
+describe('end of capture', () => {
+  it('lets go of open connections the diagnosis does not need when over the retention limit', async () => {
+    const big = await heldAtDiagnosis(write(1500));
+    expect(big.reported).toBe(3000);
+    expect(big.held).toBe(1500);
+    expect([...big.ports]).toEqual([3389]);
+  }, 60_000);
+
+  it('keeps everything in a small capture', async () => {
+    const small = await heldAtDiagnosis(write(300));
+    expect(small.reported).toBe(600);
+    expect(small.held).toBe(600);
+    expect([...small.ports].sort()).toEqual([3389, 80]);
+  }, 60_000);
+});
