@@ -208,10 +208,10 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
   if (options.streamAll && options.onConnection) {
     // The diagnosis is done: what is left is summarised and let go one connection at a time.
     const onConnection = options.onConnection;
-    for (const c of engine.flows.all) {
+    engine.flows.drain((c) => {
       onConnection(summarise(c));
       session?.release(c);
-    }
+    });
   } else {
     report.connections = [...evictedReports, ...engine.flows.all.map(summarise)].sort((a, b) => a.id - b.id);
   }

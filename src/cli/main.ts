@@ -25,23 +25,32 @@ class JsonReportWriter {
   /** Opened at the first flush: a capture that cannot be read leaves no empty report behind. */
   private fd = -1;
   private first = true;
-  private buf: string[] = [];
-  private bufLen = 0;
+  /** Pieces are encoded straight into one reused buffer (joining them made a second copy of the report, often two-byte). */
+  private readonly buf = Buffer.allocUnsafe(1 << 20);
+  private pos = 0;
   constructor(private readonly output: string | undefined) {
     if (output) checkWritable(output);
     this.write(`{"schema":${JSON.stringify(REPORT_SCHEMA)},"connections":[`);
   }
   private write(s: string): void {
-    this.buf.push(s);
-    this.bufLen += s.length;
-    if (this.bufLen > 1 << 20) this.flush();
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+    if (this.pos + s.length * 3 > this.buf.length) {
+      this.flush();
+      if (s.length * 3 > this.buf.length) {
+        this.writeOut(Buffer.from(s, 'utf8'));
+        return;
+      }
+    }
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+  private writeOut(b: Uint8Array): void {
+    if (this.fd < 0) this.fd = this.output ? openSync(this.output, 'w') : 1;
+    for (let off = 0; off < b.length; ) off += writeSync(this.fd, b, off, b.length - off);
   }
   private flush(): void {
-    if (this.buf.length === 0) return;
-    if (this.fd < 0) this.fd = this.output ? openSync(this.output, 'w') : 1;
-    writeSync(this.fd, this.buf.join(''));
-    this.buf = [];
-    this.bufLen = 0;
+    if (this.pos === 0) return;
+    this.writeOut(this.buf.subarray(0, this.pos));
+    this.pos = 0;
   }
   connection(c: ConnectionReport): void {
     this.write((this.first ? '\n' : ',\n') + JSON.stringify(c));

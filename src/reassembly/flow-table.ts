@@ -177,7 +177,12 @@ export class FlowTable {
    */
   evict(state: (c: Connection) => number, out: (c: Connection) => void): void {
     const keep: Connection[] = [];
-    for (const c of this.open) {
+    const list = this.open;
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i]!;
+      // The old list lets go of each connection as it is looked at: when thousands are released
+      // at once (the end of a capture), the garbage of the first ones is collectable at once.
+      list[i] = PLACEHOLDER;
       const s = state(c);
       if (s === KEEP_OPEN) keep.push(c);
       else if (s === RETAIN) this.held.push(c);
@@ -188,6 +193,22 @@ export class FlowTable {
       }
     }
     this.open = keep;
+  }
+
+  /**
+   * Hands out every connection still held, in creation order, and forgets them: each is let go as
+   * it is handed out, so the garbage of summarising thousands at the end is collectable as it goes.
+   */
+  drain(out: (c: Connection) => void): void {
+    const list = this.all;
+    this.open = [];
+    this.held = [];
+    this.buckets.clear();
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i]!;
+      list[i] = PLACEHOLDER;
+      out(c);
+    }
   }
 
   /**
@@ -261,6 +282,9 @@ export class FlowTable {
     return null;
   }
 }
+
+/** What a slot of a list being evicted holds once looked at. */
+const PLACEHOLDER = new Connection(0, 'tcp');
 
 /** `evict` states. */
 export const KEEP_OPEN = 0;

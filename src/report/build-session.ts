@@ -187,23 +187,14 @@ function eventReport(e: SessionEvent, redact: boolean): { type: string; frame: n
       ...(c.san !== undefined ? { san: c.san.map(redactValue) } : {}),
     }));
   }
-  const r: { type: string; frame: number; at: string; dir?: string; decrypted?: boolean; detail: Record<string, unknown> } = {
-    type: e.type,
-    frame: e.frame,
-    at: isoTime(e.ts),
-    detail,
-  };
+  // Key order as documented: type, frame, at, dir, decrypted, detail (one object, built in that order).
+  const out = { type: e.type, frame: e.frame, at: isoTime(e.ts) } as { type: string; frame: number; at: string; dir?: string; decrypted?: boolean; detail: Record<string, unknown> };
   const d = (e as { dir?: number }).dir;
-  if (d === 0 || d === 1 || (e as { decrypted?: boolean }).decrypted) {
-    // Key order as documented: type, frame, at, dir, decrypted, detail.
-    const out = { type: r.type, frame: r.frame, at: r.at } as typeof r;
-    if (d === 0) out.dir = 'c→s';
-    else if (d === 1) out.dir = 's→c';
-    if ((e as { decrypted?: boolean }).decrypted) out.decrypted = true;
-    out.detail = detail;
-    return out;
-  }
-  return r;
+  if (d === 0) out.dir = 'c→s';
+  else if (d === 1) out.dir = 's→c';
+  if ((e as { decrypted?: boolean }).decrypted) out.decrypted = true;
+  out.detail = detail;
+  return out;
 }
 
 export type { ConnectionReport };

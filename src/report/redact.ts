@@ -32,18 +32,41 @@ export function redactField(key: string, v: unknown): unknown {
   return walk(v, SENSITIVE_KEYS.has(key));
 }
 
-/** Returns a deep copy of `x` with sensitive string fields replaced. */
+/**
+ * `x` with sensitive string fields replaced. Copy on write: parts without anything to redact are
+ * returned as they are (a deep copy of every connection's facts was a large share of the report's
+ * allocations), so the result may share objects with `x`.
+ */
 export function redactDeep<T>(x: T): T {
   return walk(x, false) as T;
 }
 
 function walk(x: unknown, sensitive: boolean): unknown {
   if (typeof x === 'string') return sensitive ? redactValue(x) : x;
-  if (Array.isArray(x)) return x.map((v) => walk(v, sensitive));
-  if (x && typeof x === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(x as Record<string, unknown>)) out[k] = walk(v, sensitive || SENSITIVE_KEYS.has(k));
-    return out;
+  if (x === null || typeof x !== 'object') return x;
+  if (Array.isArray(x)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      const w = walk(v, sensitive);
+      if (w !== v && out === null) out = x.slice(0, i);
+      if (out !== null) out.push(w);
+    }
+    return out ?? x;
   }
-  return x;
+  if (ArrayBuffer.isView(x)) return x;
+  const o = x as Record<string, unknown>;
+  let out: Record<string, unknown> | null = null;
+  const keys = Object.keys(o);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = o[k];
+    const w = walk(v, sensitive || SENSITIVE_KEYS.has(k));
+    if (w !== v && out === null) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]!] = o[keys[j]!];
+    }
+    if (out !== null) out[k] = w;
+  }
+  return out ?? x;
 }
