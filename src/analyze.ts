@@ -53,9 +53,9 @@ export interface AnalyzeOptions {
   streamAll?: boolean;
   /** Check for finished connections every N frames (default 8192; 0 keeps everything). */
   evictEvery?: number;
-  /** Finished connections kept for the diagnosis at most (default MAX_RETAINED, 1 000). */
+  /** Finished connections kept for the diagnosis at most (default MAX_RETAINED, 500). */
   maxRetained?: number;
-  /** Open connections tracked at most before the longest-idle are finished early (default MAX_OPEN, 25 000). */
+  /** Open connections tracked at most before the longest-idle are finished early (default MAX_OPEN, 6 000). */
   maxOpen?: number;
   /** Later stages extend the report here, before redaction. */
   extend?: ((report: Report, ctx: AnalysisContext) => void)[];

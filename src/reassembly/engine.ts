@@ -73,9 +73,9 @@ export interface EngineStats {
 const MAX_ISSUES_KEPT = 500;
 const MAX_ICMP_KEPT = 10_000;
 /** Default retention limit for finished connections kept for the diagnosis. */
-export const MAX_RETAINED = 1000;
+export const MAX_RETAINED = 500;
 /** Default limit of open connections (each costs a few KB, more when its protocol is decoded). */
-export const MAX_OPEN = 10_000;
+export const MAX_OPEN = 6_000;
 /** Out-of-order bytes all connections together may hold while waiting for a hole to fill. */
 export const MAX_OOO_TOTAL = 64 << 20;
 

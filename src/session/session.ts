@@ -62,7 +62,7 @@ export class Session {
 
   /**
    * Whether a finished connection may leave memory: unfollowed ones always; healthy TLS that is
-   * not RD Gateway, and Kerberos without errors, too. RDP, gateway and failing flows stay for
+   * not RD Gateway, and Kerberos that was answered without errors, too. RDP, gateway and failing flows stay for
    * the diagnosis.
    */
   releasable(conn: Connection): boolean {
@@ -72,7 +72,11 @@ export class Session {
       const t = rec.tls;
       return t.handshakeComplete !== null && !t.alerts.some((a) => a.level === 2) && rec.rdg.http.length === 0;
     }
-    if (rec.protocol === 'kerberos' || rec.protocol === 'other') return rec.kerberos.errors.every((e) => e.code === 25);
+    // A Kerberos exchange that failed (an error other than PREAUTH_REQUIRED, or a TCP connection to
+    // the KDC that was never answered) matters to NLA: kept.
+    if (rec.protocol === 'kerberos' || rec.protocol === 'other') {
+      return rec.kerberos.errors.every((e) => e.code === 25) && (conn.transport !== 'tcp' || conn.synAckSeen || conn.syns.length === 0);
+    }
     // Kept: shrink what the diagnosis does not need.
     rec.compact();
     return false;

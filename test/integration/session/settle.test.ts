@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeFiles } from '../../../src/analyze.js';
+import { MAX_RETAINED } from '../../../src/reassembly/engine.js';
 import { writeTcpPcap, type SynthSegment } from '../../helpers/synth-pcap.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rdpdiag-settle-'));
@@ -46,16 +47,18 @@ async function heldAtDiagnosis(file: string): Promise<{ held: number; reported: 
 
 describe('end of capture', () => {
   it('lets go of open connections the diagnosis does not need when over the retention limit', async () => {
-    const big = await heldAtDiagnosis(write(1500));
-    expect(big.reported).toBe(3000);
-    expect(big.held).toBe(1500);
+    const n = MAX_RETAINED + 500;
+    const big = await heldAtDiagnosis(write(n));
+    expect(big.reported).toBe(2 * n);
+    expect(big.held).toBe(n);
     expect([...big.ports]).toEqual([3389]);
   }, 60_000);
 
   it('keeps everything in a small capture', async () => {
-    const small = await heldAtDiagnosis(write(300));
-    expect(small.reported).toBe(600);
-    expect(small.held).toBe(600);
+    const n = Math.floor(MAX_RETAINED / 2) - 50;
+    const small = await heldAtDiagnosis(write(n));
+    expect(small.reported).toBe(2 * n);
+    expect(small.held).toBe(2 * n);
     expect([...small.ports].sort()).toEqual([3389, 80]);
   }, 60_000);
 });
