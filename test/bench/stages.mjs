@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+/**
+ * Where the time goes, stage by stage, on one capture (after `npm run build`):
+ *
+ *   node test/bench/stages.mjs [FILE] [--runs N]
+ *
+ * Each stage runs in a fresh `node` process (V8 defaults: the GC sizing of bin/rdpdiag is not applied,
+ * so that stages compare like with like), median of --runs (default 3) wall and CPU seconds:
+ *   start     node starting and exiting (nothing loaded; 'process s' is the figure to read)
+ *   floor     reading the file and walking the classic-pcap record headers (no decoding): what any
+ *             JavaScript reader pays before looking at a packet
+ *   engine    the capture engine: reader, decoders, flow table, TCP analysis, IP defragmentation,
+ *             eviction (no stream reassembly, no protocol decoders, no report)
+ *   reasm     engine + TCP stream reassembly of the flows the protocol stack would follow
+ *             (ports 3389, 443, 88, 445, 3391), delivered to a decoder that does nothing
+ *   session   engine + the protocol stack (decoders, state machines, records), no report
+ *   full      `rdpdiag analyze FILE --format json -o /dev/null` through bin/rdpdiag (its GC sizing)
+ * FILE defaults to the benchmark's 400 MB capture (test/bench/make-capture.mjs).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const dist = (p) => 'file://' + path.join(root, 'dist', p);
+
+const args = process.argv.slice(2);
+let runs = 3;
+let file = '/tmp/rdpdiag-bench/bench-400mb-s1.pcap';
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--runs') runs = Number(args[++i]);
+  else file = args[i];
+}
+if (!existsSync(file)) {
+  console.error(`${file}: not found (make one with: node test/bench/make-capture.mjs --size 400 --out ${file})`);
+  process.exit(2);
+}
+
+const FOLLOWED = '[3389, 443, 88, 445, 3391]';
+const timed = (body) => `
+const c0 = process.cpuUsage(); const w0 = performance.now();
+${body}
+const c = process.cpuUsage(c0);
+console.log(JSON.stringify({ wall: (performance.now() - w0) / 1000, cpu: (c.user + c.system) / 1e6 }));`;
+
+const engineRun = (hooks) => timed(`
+const { FileSource } = await import(${JSON.stringify(dist('capture/file-source.js'))});
+const { TrafficEngine } = await import(${JSON.stringify(dist('reassembly/engine.js'))});
+${hooks}
+const engine = new TrafficEngine(hooks); engine.evictEvery = 8192;
+await new FileSource(${JSON.stringify(file)}, 0).run({ frame: (f) => engine.frame(f), issue: () => {}, interface: () => {}, secrets: () => {} });
+engine.finish();`);
+
+const stages = {
+  start: timed(''),
+  floor: timed(`
+const { open } = await import('node:fs/promises');
+const fh = await open(${JSON.stringify(file)});
+const buf = Buffer.allocUnsafe(4 << 20); let n = 0, start = 0, end = 0, base = 24;
+for (;;) {
+  if (start > 0) { buf.copyWithin(0, start, end); end -= start; base += start; start = 0; }
+  const got = (await fh.read(buf, end, buf.length - end, base + end)).bytesRead;
+  if (got === 0) break;
+  end += got;
+  while (end - start >= 16) { const cap = buf.readUInt32LE(start + 8); if (end - start < 16 + cap) break; start += 16 + cap; n++; }
+}
+await fh.close();
+if (n === 0) throw new Error('no records');`),
+  engine: engineRun('const hooks = {};'),
+  reasm: engineRun(`const PORTS = new Set(${FOLLOWED}); const nop = { push() {}, gap() {}, end() {} };
+const hooks = { followTcp: (c) => (PORTS.has(c.server.port) ? nop : null) };`),
+  session: engineRun(`const { Session } = await import(${JSON.stringify(dist('session/session.js'))});
+const session = new Session({});
+const hooks = { ...session.hooks, releasable: (c) => session.releasable(c), expendable: (c) => session.expendable(c), evicted: (c) => session.release(c) };`),
+};
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const rows = [];
+for (const [name, code] of Object.entries(stages)) {
+  const samples = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    const res = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const proc = (performance.now() - t0) / 1000;
+    if (res.status !== 0) throw new Error(`${name}: ${res.stderr}`);
+    samples.push({ ...JSON.parse(res.stdout.trim().split('\n').pop()), proc });
+  }
+  rows.push({ name, wall: median(samples.map((s) => s.wall)), cpu: median(samples.map((s) => s.cpu)), proc: median(samples.map((s) => s.proc)) });
+}
+{
+  const samples = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    const c0 = spawnSync('bash', ['-c', `TIMEFORMAT='%U %S'; time node ${JSON.stringify(path.join(root, 'bin/rdpdiag'))} analyze ${JSON.stringify(file)} --format json -o /dev/null`], { encoding: 'utf8' });
+    const wall = (performance.now() - t0) / 1000;
+    const [u, s] = c0.stderr.trim().split('\n').pop().split(/\s+/).map(Number);
+    samples.push({ wall, cpu: u + s });
+  }
+  const full = median(samples.map((s) => s.wall));
+  rows.push({ name: 'full', wall: full, cpu: median(samples.map((s) => s.cpu)), proc: full });
+}
+
+console.log(`${file}, median of ${runs}: wall and CPU inside the process (after node started and loaded what it needs),`);
+console.log(`and the wall time of the whole process; 'full' is the whole command (CPU: user + system of the process):`);
+console.log('stage     wall s   CPU s  process s');
+for (const r of rows) console.log(`${r.name.padEnd(8)} ${r.wall.toFixed(3).padStart(7)} ${r.cpu.toFixed(3).padStart(7)} ${r.proc.toFixed(3).padStart(10)}`);
+const get = (n) => rows.find((r) => r.name === n);
+const e = get('engine');
+const s = get('session');
+const ra = get('reasm');
+console.log(`\nprotocol stack over the engine: +${(((s.wall - e.wall) / e.wall) * 100).toFixed(0)} % wall, +${(((s.cpu - e.cpu) / e.cpu) * 100).toFixed(0)} % CPU` +
+  ` (over engine + reassembly: +${(((s.wall - ra.wall) / ra.wall) * 100).toFixed(0)} % wall)`);
