@@ -103,15 +103,20 @@ function combineHooks(a: EngineHooks | undefined, b: EngineHooks | undefined): E
     x(c);
     y(c);
   }));
+  set('retained', both('retained', (x, y) => (c) => {
+    x(c);
+    y(c);
+  }));
   return out;
 }
 
-/** Whether a connection is one the user pointed at (client and/or server address), or null without a hint. */
+/** Whether a connection is one the user pointed at (client and/or server address; Kerberos of that client), or null without a hint. */
 function focusFilter(client: string | null, server: string | null): ((c: Connection) => boolean) | null {
   const ca = hintAddress(client);
   const sa = hintAddress(server);
   if (ca === null && sa === null) return null;
-  return (c) => (ca === null || c.client.ip === ca) && (sa === null || c.server.ip === sa);
+  // Kerberos to a KDC belongs to the attempts of its client whatever the server hint names.
+  return (c) => (ca === null || c.client.ip === ca) && (sa === null || c.server.ip === sa || c.server.port === 88);
 }
 
 export async function analyzeSources(sources: CaptureSource[], options: AnalyzeOptions = {}): Promise<Report> {
@@ -123,7 +128,9 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
   const redact = options.redact !== false;
   const focus = focusFilter(options.client ?? null, options.server ?? null);
   const lifecycle: EngineHooks = {
-    releasable: (c) => (session ? session.releasable(c) : true),
+    // Connections of the user's focus (--client, --server as an address) are kept for the diagnosis.
+    releasable: (c) => (session ? session.releasable(c) : true) && (focus === null || !focus(c)),
+    retained: (c) => session?.retain(c),
     // Over the retention limit, connections outside the user's focus (--client, --server as an
     // address) go before the ones the verdict is asked about.
     expendable: (c) => (session ? session.expendable(c) : true) || (focus !== null && !focus(c)),

@@ -21,6 +21,8 @@ function emit(report: Report, format: string, output: string | undefined, all: b
  * Streams the JSON report: the connections array is written as connections finish, so the
  * report never has to exist as one string or one object (memory stays bounded on big files).
  */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 class JsonReportWriter {
   /** Opened at the first flush: a capture that cannot be read leaves no empty report behind. */
   private fd = -1;
@@ -45,7 +47,15 @@ class JsonReportWriter {
   }
   private writeOut(b: Uint8Array): void {
     if (this.fd < 0) this.fd = this.output ? openSync(this.output, 'w') : 1;
-    for (let off = 0; off < b.length; ) off += writeSync(this.fd, b, off, b.length - off);
+    for (let off = 0; off < b.length; ) {
+      try {
+        off += writeSync(this.fd, b, off, b.length - off);
+      } catch (e) {
+        // Standard output may be a non-blocking pipe: wait for the reader instead of failing.
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        Atomics.wait(PAUSE, 0, 0, 2);
+      }
+    }
   }
   private flush(): void {
     if (this.pos === 0) return;

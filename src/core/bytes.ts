@@ -36,6 +36,7 @@ export function u16(b: Uint8Array, o: number, littleEndian: boolean): number {
 export function toHex(b: Uint8Array, start = 0, end = b.length): string {
   // Buffer's encoder gives one flat string (appending byte by byte built a chain of ~n cons
   // strings that long-lived facts such as TLS randoms kept alive).
+  if (!(start >= 0)) start = 0;
   const e = Math.min(end, b.length);
   if (e <= start) return '';
   return Buffer.from(b.buffer, b.byteOffset + start, e - start).toString('hex');
@@ -50,6 +51,7 @@ export function fromHex(hex: string): Uint8Array {
 
 /** ASCII/latin1 text of a range, stopping at the first NUL (cold paths only). */
 export function latin1(b: Uint8Array, start: number, end: number): string {
+  if (!(start >= 0)) start = 0;
   let e = start;
   const stop = Math.min(end, b.length);
   while (e < stop && b[e] !== 0) e++;
@@ -60,6 +62,7 @@ export function latin1(b: Uint8Array, start: number, end: number): string {
 
 /** UTF-16LE text of a range, stopping at the first NUL code unit (cold paths only). */
 export function utf16le(b: Uint8Array, start: number, end: number): string {
+  if (!(start >= 0)) start = 0;
   let e = start;
   const stop = Math.min(end, b.length);
   while (e + 1 < stop && (b[e]! | b[e + 1]!) !== 0) e += 2;

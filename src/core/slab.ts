@@ -4,14 +4,15 @@
  * whatever its length (buffer object, backing-store bookkeeping, malloc); a view into a slab
  * costs only the view. A slab stays alive while any of its views does.
  */
-const SLAB_SIZE = 64 << 10;
+/** Small enough that the few long-lived views left in one (retained connections) pin little. */
+const SLAB_SIZE = 4 << 10;
 
 let slab = new Uint8Array(SLAB_SIZE);
 let used = 0;
 
-/** A zeroed `length`-byte array (length ≤ 1 KiB) that does not own a buffer of its own. */
+/** A zeroed `length`-byte array (length ≤ 256) that does not own a buffer of its own. */
 export function slabAlloc(length: number): Uint8Array {
-  if (length > 1024) return new Uint8Array(length);
+  if (length > 256) return new Uint8Array(length);
   if (used + length > SLAB_SIZE) {
     slab = new Uint8Array(SLAB_SIZE);
     used = 0;

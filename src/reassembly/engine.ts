@@ -26,6 +26,8 @@ export interface EngineHooks {
   releasable?(conn: Connection): boolean;
   /** A connection was dropped from memory; its summary must be taken now. */
   evicted?(conn: Connection): void;
+  /** A finished connection is kept for the diagnosis (held apart from the open ones): drop its bulk detail. */
+  retained?(conn: Connection): void;
   /**
    * Over the retention limit (TrafficEngine.maxRetained): may this retained connection be let
    * go before the others (e.g. it reached the active phase and tells the diagnosis little)?
@@ -119,11 +121,15 @@ export class TrafficEngine {
   static readonly IDLE_UDP = 30;
   /**
    * Under pressure (more than a quarter of `maxOpen` open at once: a very busy link, a flood), as in
-   * Suricata's flow emergency mode: TCP connections closed both ways are finished at the next check
-   * without waiting out the linger, and UDP flows after a second of quiet. A late packet of such a connection
-   * then starts a new entry.
+   * Suricata's flow emergency mode: a TCP connection whose FINs were both acknowledged is finished at the
+   * next check, one closed both ways or reset after a quarter of a second of quiet instead of the 2 s
+   * linger, and UDP flows after a second of quiet once answered (or when no decoder follows them: a
+   * Kerberos request waiting for a slow KDC keeps its flow). A packet arriving later than that
+   * starts a new entry.
    */
   static readonly PRESSURE_IDLE_UDP = 1;
+  /** Under pressure, quiet after a reset, or after FINs not both acknowledged, before a connection is finished. */
+  static readonly PRESSURE_LINGER = 0.25;
   /** Checks made while under pressure. */
   pressureChecks = 0;
 
@@ -149,21 +155,22 @@ export class TrafficEngine {
     const pressure = open > this.maxOpen / 4;
     if (pressure) this.pressureChecks++;
 
-    const idleUdp = pressure ? TrafficEngine.PRESSURE_IDLE_UDP : TrafficEngine.IDLE_UDP;
     this.flows.evict((c) => {
       const quiet = now - c.end;
       const closed = c.transport === 'tcp' && (c.rsts.length > 0 || c.client.fins > 0 || c.server.fins > 0);
-      // Under pressure only a connection closed both ways (FIN each way, or a reset) skips the linger.
       const finished = closed
-        ? quiet > TrafficEngine.CLOSED_LINGER || (pressure && (c.rsts.length > 0 || (c.client.fins > 0 && c.server.fins > 0)))
-        : quiet > (c.transport === 'tcp' ? TrafficEngine.IDLE_TCP : idleUdp);
+        ? quiet > TrafficEngine.CLOSED_LINGER || (pressure && closedForGood(c, quiet))
+        : c.transport === 'tcp'
+          ? quiet > TrafficEngine.IDLE_TCP
+          : quiet > (pressure && (c.session === null || (c.client.packets > 0 && c.server.packets > 0)) ? TrafficEngine.PRESSURE_IDLE_UDP : TrafficEngine.IDLE_UDP);
       if (!finished) {
         if (c.end > cutoff) return KEEP_OPEN;
         this.closedEarly++;
       }
       if (hooks.releasable && !hooks.releasable(c)) {
-        // Kept for the diagnosis, but its decoders are no longer needed.
+        // Kept for the diagnosis, but its decoders are no longer needed and its bulk detail goes.
         if (this.finishFollow(c)) c.follow = null;
+        hooks.retained?.(c);
         return RETAIN;
       }
       return RELEASE;
@@ -394,4 +401,15 @@ export class TrafficEngine {
     for (const conn of this.flows.all) if (this.finishFollow(conn)) conn.follow = null;
     this.defrag.flush(Number.isFinite(st.lastTs) ? st.lastTs : 0);
   }
+}
+
+/**
+ * Whether a closed connection can be finished under pressure: both FINs sent and acknowledged (the final ACK
+ * seen: nothing more belongs to it), or closed both ways / reset and quiet for PRESSURE_LINGER.
+ */
+function closedForGood(c: Connection, quiet: number): boolean {
+  const cl = c.client;
+  const sv = c.server;
+  if (cl.fins > 0 && sv.fins > 0 && sv.lastAck === cl.nextSeq && cl.lastAck === sv.nextSeq) return true;
+  return (c.rsts.length > 0 || (cl.fins > 0 && sv.fins > 0)) && quiet > TrafficEngine.PRESSURE_LINGER;
 }

@@ -75,11 +75,14 @@ export class Session {
     // A Kerberos exchange that failed (an error other than PREAUTH_REQUIRED, or a TCP connection to
     // the KDC that was never answered) matters to NLA: kept.
     if (rec.protocol === 'kerberos' || rec.protocol === 'other') {
-      return rec.kerberos.errors.every((e) => e.code === 25) && (conn.transport !== 'tcp' || conn.synAckSeen || conn.syns.length === 0);
+      return rec.kerberos.errors.every((e) => e.code === 25) && !unansweredTcp(conn);
     }
-    // Kept: shrink what the diagnosis does not need.
-    rec.compact();
     return false;
+  }
+
+  /** A finished connection kept for the diagnosis: its bulk detail goes (see ConnectionRecord.compact). */
+  retain(conn: Connection): void {
+    this.records.get(conn)?.compact();
   }
 
   /**
@@ -89,6 +92,8 @@ export class Session {
   expendable(conn: Connection): boolean {
     const rec = this.records.get(conn);
     if (!rec) return true;
+    // An unanswered SYN to a KDC is kept, but goes before RDP failures (a scan of port 88 makes thousands).
+    if (rec.protocol === 'kerberos') return unansweredTcp(conn);
     const rdp = rec.inner ?? rec;
     return rdp.machine.has('active') && rdp.rdp.errorInfo.length === 0 && rdp.rdp.dpu === null;
   }
@@ -201,4 +206,9 @@ export class Session {
       ...(e.quotedFromClient !== null ? { dir: e.quotedFromClient ? 1 : 0 } : {}),
     });
   }
+}
+
+/** A TCP connection whose SYN was captured and never answered. */
+function unansweredTcp(conn: Connection): boolean {
+  return conn.transport === 'tcp' && conn.syns.length > 0 && !conn.synAckSeen;
 }

@@ -12,6 +12,8 @@ export interface SynthSegment {
   dport: number;
   seq: number;
   flags: number;
+  /** Acknowledgement number (0 when absent). */
+  ack?: number;
 }
 
 /** The Ethernet / IPv4 / TCP bytes of one segment (54 bytes, IPv4 header checksum computed). */
@@ -34,6 +36,7 @@ function frameBytes(s: SynthSegment): Buffer {
   r.writeUInt16BE(s.sport, t);
   r.writeUInt16BE(s.dport, t + 2);
   r.writeUInt32BE(s.seq >>> 0, t + 4);
+  r.writeUInt32BE((s.ack ?? 0) >>> 0, t + 8);
   r[t + 12] = 0x50;
   r[t + 13] = s.flags;
   r.writeUInt16BE(64240, t + 14);

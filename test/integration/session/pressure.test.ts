@@ -3,7 +3,8 @@
  * time, so none has waited out the 2 s linger after its close when the capture ends. Over a
  * quarter of the open-connection limit, connections closed both ways (FIN each way) are finished
  * at the next check instead (Suricata's flow emergency mode); half-closed ones still wait. Without
- * pressure, every connection is still in the table at the end. Staged with the project's pcap
+ * pressure, every connection is still in the table at the end. A final ACK after both FINs belongs to
+ * the connection it closes, not to a new one. Staged with the project's pcap
  * writer; the number of connections is checked against tshark's TCP conversations.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,7 +25,11 @@ const dir = mkdtempSync(join(tmpdir(), 'rdpdiag-pressure-'));
 const FILE = join(dir, 'busy.pcap');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Connection i: 10.1.x.y:(1024+i) → 10.0.0.2:80, handshake then close; even i close both ways, odd i only the client's FIN. */
+/**
+ * Connection i: 10.1.x.y:(1024+i) → 10.0.0.2:80, handshake then close. Even i close both ways and the
+ * client acknowledges the server's FIN 0.3 ms later (after a check may have run: that final ACK must
+ * not start a new connection); odd i only send the client's FIN.
+ */
 function* busy(): Generator<SynthSegment> {
   const server = 0x0a000002;
   for (let i = 0; i < N; i++) {
@@ -34,10 +39,13 @@ function* busy(): Generator<SynthSegment> {
     const c = { src: client, dst: server, sport, dport: 80 };
     const s = { src: server, dst: client, sport: 80, dport: sport };
     yield { ts: t, ...c, seq: 1000, flags: SYN };
-    yield { ts: t + 1e-5, ...s, seq: 5000, flags: SYN | ACK };
-    yield { ts: t + 2e-5, ...c, seq: 1001, flags: ACK };
-    yield { ts: t + 3e-5, ...c, seq: 1001, flags: FIN | ACK };
-    if (i % 2 === 0) yield { ts: t + 4e-5, ...s, seq: 5001, flags: FIN | ACK };
+    yield { ts: t + 1e-5, ...s, seq: 5000, ack: 1001, flags: SYN | ACK };
+    yield { ts: t + 2e-5, ...c, seq: 1001, ack: 5001, flags: ACK };
+    yield { ts: t + 3e-5, ...c, seq: 1001, ack: 5001, flags: FIN | ACK };
+    if (i % 2 === 0) {
+      yield { ts: t + 4e-5, ...s, seq: 5001, ack: 1002, flags: FIN | ACK };
+      yield { ts: t + 3e-4, ...c, seq: 1002, ack: 5002, flags: ACK };
+    }
   }
 }
 const FRAMES = writeTcpPcap(FILE, busy());
@@ -69,6 +77,7 @@ describe('connection table under pressure', () => {
 
     // Pressure from 1 000 open connections on; the 2 000 half-closed ones stay under the limit itself.
     const pressed = await run(4000);
+    // No final ACK became a connection of its own.
     expect(pressed.all).toHaveLength(N);
     expect(new Set(pressed.all.map((c) => c.id)).size).toBe(N);
     // Most connections closed both ways left the table while the capture was read…
