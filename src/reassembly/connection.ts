@@ -48,6 +48,9 @@ export class Connection {
   firstRst: { frame: number; ts: number; fromClient: boolean } | null = null;
   readonly rsts: { frame: number; ts: number; fromClient: boolean; ttl: number; ipId: number; window: number; seq: number; ack: number; flags: number; hasTs: boolean }[] = [];
 
+  /** Kept ICMP errors that refer to this connection (TrafficEngine.icmpErrors). */
+  icmpErrors = 0;
+
   /** Zeek-style history letters (upper case = originator). */
   history = '';
 

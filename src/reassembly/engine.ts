@@ -137,7 +137,14 @@ export class TrafficEngine {
     this.finishFollow(c);
     c.follow = null;
     this.hooks.evicted?.(c);
+    if (c.icmpErrors > 0) this.unlinkIcmp(c);
   };
+
+  /** The ICMP errors of a connection leaving memory keep its id, not the connection. */
+  private unlinkIcmp(c: Connection): void {
+    for (const e of this.icmpErrors) if (e.connection === c) e.connection = null;
+    c.icmpErrors = 0;
+  }
 
   private maybeEvict(now: number): void {
     if (this.evictEvery <= 0) return;
@@ -373,9 +380,13 @@ export class TrafficEngine {
       quotedSeq: q.hasTcpSeq ? q.tcpSeq : null,
       quotedDf: q.df,
       connection: match ? match.conn : null,
+      connectionId: match ? match.conn.id : null,
       quotedFromClient: match ? match.quotedFromClient : null,
     };
-    if (this.icmpErrors.length < MAX_ICMP_KEPT) this.icmpErrors.push(e);
+    if (this.icmpErrors.length < MAX_ICMP_KEPT) {
+      this.icmpErrors.push(e);
+      if (e.connection) e.connection.icmpErrors++;
+    }
     this.hooks.icmpError?.(e);
   }
 

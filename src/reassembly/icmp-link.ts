@@ -24,7 +24,11 @@ export interface IcmpError {
   quotedLength: number;
   quotedSeq: number | null;
   quotedDf: boolean;
-  /** Connection it refers to, and whether the quoted packet was client→server. */
+  /**
+   * Connection it refers to (null once that connection has left memory: an error must not pin it),
+   * its id (kept), and whether the quoted packet was client→server.
+   */
   connection: Connection | null;
+  connectionId: number | null;
   quotedFromClient: boolean | null;
 }

@@ -148,6 +148,6 @@ export function buildIcmp(engine: TrafficEngine): IcmpReport[] {
       src: e.quotedSrc, dst: e.quotedDst, proto: e.quotedProto, srcPort: e.quotedSrcPort, dstPort: e.quotedDstPort,
       length: e.quotedLength, seq: e.quotedSeq, df: e.quotedDf,
     },
-    connection: e.connection ? e.connection.id : null,
+    connection: e.connectionId,
   }));
 }
