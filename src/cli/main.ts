@@ -173,7 +173,13 @@ export async function main(argv: string[]): Promise<void> {
     .option('--count <packets>', 'stop after this many packets')
     .option('-f, --format <format>', 'text or json', 'text')
     .option('-o, --output <file>', 'write the report to a file')
-    .action(async (device: string, opts: { filter: string; duration?: string; count?: string; format: string; output?: string }) => {
+    .option('--no-redact', 'show user names, cookies and principals instead of redacting them')
+    .option('--server <host>', 'the RDP server or gateway address the user connects to')
+    .option('--client <ip>', "the user's machine: the verdict is about its attempts (on a busy server)")
+    .action(async (device: string, opts: { filter: string; duration?: string; count?: string; format: string; output?: string; redact: boolean; server?: string; client?: string }) => {
+      if (opts.format !== 'text' && opts.format !== 'json') {
+        throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--format must be text or json, not '${opts.format}'`);
+      }
       const { openLive } = await import('../capture/live.js');
       const { analyzeSources } = await import('../analyze.js');
       const ac = new AbortController();
@@ -182,7 +188,7 @@ export async function main(argv: string[]): Promise<void> {
       if (opts.duration) liveOpts.durationSec = Number(opts.duration);
       if (opts.count) liveOpts.count = Number(opts.count);
       const src = await openLive(liveOpts);
-      const report = await analyzeSources([src]);
+      const report = await analyzeSources([src], { redact: opts.redact, server: opts.server ?? null, client: opts.client ?? null });
       emit(report, opts.format, opts.output, false);
       // node_pcap keeps its native handle until one more packet arrives: exit explicitly.
       process.exit(exitCodeFor(report));

@@ -5,7 +5,10 @@
  * `ip netns`, or without the native module.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Frame, InterfaceInfo } from '../../../src/capture/frame.js';
 import type { FrameSink, SourceSummary } from '../../../src/capture/source.js';
 import type { DecodeIssue } from '../../../src/core/issues.js';
@@ -281,6 +284,40 @@ describe.skipIf(skipReason !== null)('live capture on a netns veth lab (node_pca
     expect(captured + dropped).toBeLessThanOrEqual(SENT);
     expect(elapsed).toBeLessThan(25_000);
   });
+
+  it('rdpdiag live: refused RDP attempts reported; --client focuses the verdict like analyze', async () => {
+    // Nothing listens on 3389 in the server namespace: each attempt is refused with a RST.
+    const REFUSED = `
+const net = require('node:net');
+const [host, n] = process.argv.slice(1);
+let left = Number(n);
+for (let i = 0; i < Number(n); i++) net.connect(3389, host).on('error', () => { if (--left === 0) process.stdout.write('done'); });
+`;
+    const dir = mkdtempSync(join(tmpdir(), 'rdpdiag-live-cli-'));
+    try {
+      const run = async (extra: string[]): Promise<Record<string, unknown>> => {
+        const out = join(dir, `r${extra.length}.json`);
+        const cli = spawn(process.execPath, [join(__dirname, '../../../bin/rdpdiag'), 'live', lab.capDev, '--duration', '3', '--filter', 'tcp port 3389', '--format', 'json', '-o', out, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let err = '';
+        cli.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        const exited = new Promise<number | null>((r) => cli.on('exit', (code) => r(code)));
+        await sleep(1000); // the capture is open
+        expect(await runInNs(lab.nsA, REFUSED, [lab.ipB, '3'])).toBe('done');
+        const code = await exited;
+        expect(err).toBe('');
+        expect(code === 0 || code === 1).toBe(true);
+        return JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+      };
+      const plain = await run([]);
+      const conns = plain['connections'] as { server: { port: number }; client: { ip: string }; state: string }[];
+      expect(conns.filter((c) => c.server.port === 3389 && c.client.ip === lab.ipA && c.state === 'REJ').length).toBe(3);
+      expect((plain['verdict'] as { cause: string }).cause).toBe('tcp-connect-refused');
+      const focused = await run(['--client', '192.0.2.99']);
+      expect((focused['verdict'] as { reason: string }).reason).toMatch(/No RDP attempt from 192\.0\.2\.99 is in this capture/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 40_000);
 
   it('lists the lab interface and loopback with addresses and no holes', async () => {
     const ifs = await listInterfaces();
