@@ -57,7 +57,7 @@ export interface AnalyzeOptions {
   maxRetained?: number;
   /** Open connections tracked at most before the longest-idle are finished early (default MAX_OPEN, 6 000). */
   maxOpen?: number;
-  /** Later stages extend the report here, before redaction. */
+  /** Later stages extend the report here, before redaction (with `streamAll`, the flow table is empty by then: every connection was handed out). */
   extend?: ((report: Report, ctx: AnalysisContext) => void)[];
 }
 
