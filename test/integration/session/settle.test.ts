@@ -61,4 +61,26 @@ describe('end of capture', () => {
     expect(small.held).toBe(2 * n);
     expect([...small.ports].sort()).toEqual([3389, 80]);
   }, 60_000);
+
+  it('does not shrink what the diagnosis reads of a connection still open at the end', async () => {
+    // One RDP connection reset 150 times by the server (150 tcp.rst events, more than a finished
+    // connection keeps: COMPACT_EVENTS), among more open connections than the retention limit.
+    const file = join(dir, 'resets.pcap');
+    const n = MAX_RETAINED + 100;
+    function* segs(): Generator<SynthSegment> {
+      const c = 0x0a030001;
+      const s = 0x0a000001;
+      yield { ts: 1_700_000_000, src: c, dst: s, sport: 50000, dport: 3389, seq: 1, flags: 0x02 };
+      yield { ts: 1_700_000_000.001, src: s, dst: c, sport: 3389, dport: 50000, seq: 100, ack: 2, flags: 0x12 };
+      yield { ts: 1_700_000_000.002, src: c, dst: s, sport: 50000, dport: 3389, seq: 2, ack: 101, flags: 0x10 };
+      for (let i = 0; i < 150; i++) yield { ts: 1_700_000_000.01 + i * 1e-4, src: s, dst: c, sport: 3389, dport: 50000, seq: 101, flags: 0x04 };
+      for (let i = 0; i < n; i++) yield { ts: 1_700_000_000.1 + i * 1e-4, src: 0x0a040000 + i, dst: 0x0a000002, sport: 40001, dport: 80, seq: 9, flags: 0x02 };
+    }
+    writeTcpPcap(file, segs());
+    const report = await analyzeFiles([file], {});
+    const rdp = report.connections.find((c) => c.server.port === 3389) as unknown as { events: { type: string }[]; eventsNotListed?: number };
+    expect(rdp.events.filter((e) => e.type === 'tcp.rst')).toHaveLength(150);
+    expect(rdp.eventsNotListed ?? 0).toBe(0);
+  }, 60_000);
 });
+
