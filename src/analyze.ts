@@ -76,37 +76,33 @@ function combineHooks(a: EngineHooks | undefined, b: EngineHooks | undefined): E
   if (!a) return b ?? {};
   if (!b) return a;
   // A hook only one side has is passed on as it is: no wrapper call per packet.
-  const both = <K extends keyof EngineHooks>(k: K, join: (x: NonNullable<EngineHooks[K]>, y: NonNullable<EngineHooks[K]>) => EngineHooks[K]): EngineHooks[K] => {
+  const out: EngineHooks = {};
+  const join = <K extends keyof EngineHooks>(k: K, both: (x: NonNullable<EngineHooks[K]>, y: NonNullable<EngineHooks[K]>) => EngineHooks[K]): void => {
     const x = bound(a, k);
     const y = bound(b, k);
-    if (x === undefined) return y;
-    if (y === undefined) return x;
-    return join(x as NonNullable<EngineHooks[K]>, y as NonNullable<EngineHooks[K]>);
-  };
-  const out: EngineHooks = {};
-  const set = <K extends keyof EngineHooks>(k: K, v: EngineHooks[K]): void => {
+    const v = x === undefined ? y : y === undefined ? x : both(x as NonNullable<EngineHooks[K]>, y as NonNullable<EngineHooks[K]>);
     if (v !== undefined) out[k] = v;
   };
-  set('followTcp', both('followTcp', (x, y) => (c, p, d) => x(c, p, d) ?? y(c, p, d)));
-  set('followUdp', both('followUdp', (x, y) => (c, p, d) => x(c, p, d) ?? y(c, p, d)));
-  set('tcpSegment', both('tcpSegment', (x, y) => (c, p, d, z, f, t) => {
+  join('followTcp', (x, y) => (c, p, d) => x(c, p, d) ?? y(c, p, d));
+  join('followUdp', (x, y) => (c, p, d) => x(c, p, d) ?? y(c, p, d));
+  join('tcpSegment', (x, y) => (c, p, d, z, f, t) => {
     x(c, p, d, z, f, t);
     y(c, p, d, z, f, t);
-  }));
-  set('icmpError', both('icmpError', (x, y) => (e) => {
+  });
+  join('icmpError', (x, y) => (e) => {
     x(e);
     y(e);
-  }));
-  set('releasable', both('releasable', (x, y) => (c) => x(c) && y(c)));
-  set('expendable', both('expendable', (x, y) => (c) => x(c) && y(c)));
-  set('evicted', both('evicted', (x, y) => (c) => {
+  });
+  join('releasable', (x, y) => (c) => x(c) && y(c));
+  join('expendable', (x, y) => (c) => x(c) && y(c));
+  join('evicted', (x, y) => (c) => {
     x(c);
     y(c);
-  }));
-  set('retained', both('retained', (x, y) => (c) => {
+  });
+  join('retained', (x, y) => (c) => {
     x(c);
     y(c);
-  }));
+  });
   return out;
 }
 

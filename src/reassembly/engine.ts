@@ -130,8 +130,6 @@ export class TrafficEngine {
   static readonly PRESSURE_IDLE_UDP = 1;
   /** Under pressure, quiet after a reset, or after FINs not both acknowledged, before a connection is finished. */
   static readonly PRESSURE_LINGER = 0.25;
-  /** Checks made while under pressure. */
-  pressureChecks = 0;
 
   private readonly out = (c: Connection): void => {
     this.finishFollow(c);
@@ -160,17 +158,8 @@ export class TrafficEngine {
     const open = this.flows.openCount;
     const cutoff = open > this.maxOpen ? this.flows.idleCutoff(open - Math.floor(this.maxOpen * 0.75)) : -Infinity;
     const pressure = open > this.maxOpen / 4;
-    if (pressure) this.pressureChecks++;
-
     this.flows.evict((c) => {
-      const quiet = now - c.end;
-      const closed = c.transport === 'tcp' && (c.rsts.length > 0 || c.client.fins > 0 || c.server.fins > 0);
-      const finished = closed
-        ? quiet > TrafficEngine.CLOSED_LINGER || (pressure && closedForGood(c, quiet))
-        : c.transport === 'tcp'
-          ? quiet > TrafficEngine.IDLE_TCP
-          : quiet > (pressure && (c.session === null || (c.client.packets > 0 && c.server.packets > 0)) ? TrafficEngine.PRESSURE_IDLE_UDP : TrafficEngine.IDLE_UDP);
-      if (!finished) {
+      if (!isFinished(c, now - c.end, pressure)) {
         if (c.end > cutoff) return KEEP_OPEN;
         this.closedEarly++;
       }
@@ -412,6 +401,19 @@ export class TrafficEngine {
     for (const conn of this.flows.all) if (this.finishFollow(conn)) conn.follow = null;
     this.defrag.flush(Number.isFinite(st.lastTs) ? st.lastTs : 0);
   }
+}
+
+/** Whether a connection quiet for `quiet` seconds is finished (timeouts and pressure: see TrafficEngine). */
+function isFinished(c: Connection, quiet: number, pressure: boolean): boolean {
+  if (c.transport === 'tcp') {
+    const closed = c.rsts.length > 0 || c.client.fins > 0 || c.server.fins > 0;
+    if (!closed) return quiet > TrafficEngine.IDLE_TCP;
+    return quiet > TrafficEngine.CLOSED_LINGER || (pressure && closedForGood(c, quiet));
+  }
+  // UDP under pressure: answered flows, and flows no decoder follows, go after a second of quiet.
+  const followed = (c.follow as UdpFollow | null | undefined)?.decoder != null;
+  const short = pressure && (!followed || (c.client.packets > 0 && c.server.packets > 0));
+  return quiet > (short ? TrafficEngine.PRESSURE_IDLE_UDP : TrafficEngine.IDLE_UDP);
 }
 
 /**
