@@ -7,6 +7,7 @@ import type { EmbeddedSecrets } from '../capture/frame.js';
 import { KerberosUdpDecoder } from '../protocols/kerberos/framing.js';
 import { GssKerberosScanner } from '../protocols/kerberos/gss-scanner.js';
 import { RdpUdpDecoder } from '../protocols/rdpudp/rdpudp.js';
+import { SmbSessionSetupFilter } from '../protocols/smb/session-setup-filter.js';
 import type { DatagramDecoder, StreamDecoder } from '../protocols/stream.js';
 import type { Packet } from '../decode/packet.js';
 import { TcpFlag } from '../decode/packet.js';
@@ -24,6 +25,8 @@ export const KERBEROS_PORT = 88;
 export const RDPUDP_PORTS = new Set([3389, 3391]);
 /** Protocols whose GSS-API blobs may carry Kerberos errors: SMB, NetBIOS session, LDAP, GC, RPC. */
 export const GSS_CARRIER_PORTS = new Set([445, 139, 389, 3268, 135]);
+/** SMB direct hosting and NetBIOS session service: scanned only inside SESSION_SETUP messages. */
+export const SMB_PORTS = new Set([445, 139]);
 
 /** X.224 Connection Request inside TPKT: 03 00 len len LI E0 (MS-RDPBCGR 2.2.1.1). */
 export function looksLikeX224Request(b: Uint8Array): boolean {
@@ -149,8 +152,12 @@ export class Session {
     if (proto === null) {
       if (conn.transport === 'tcp' && GSS_CARRIER_PORTS.has(conn.server.port)) {
         // Not followed as its own protocol: only scanned for Kerberos errors. The record is
-        // created when the scanner finds one.
-        return new GssKerberosScanner((e) => this.ensure(conn, 'other').onEvent(e));
+        // created when the scanner finds one. On SMB only session setups are scanned.
+        const scanner = new GssKerberosScanner((e) => this.ensure(conn, 'other').onEvent(e));
+        if (!SMB_PORTS.has(conn.server.port)) return scanner;
+        return new SmbSessionSetupFilter(scanner, () => {
+          conn.stopFollowing = true;
+        });
       }
       return null;
     }

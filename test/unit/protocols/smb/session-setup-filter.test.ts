@@ -1,0 +1,150 @@
+/**
+ * The SMB session-setup filter passes on exactly the SESSION_SETUP messages of a real SMB stream
+ * (their sizes checked against tshark's NetBIOS lengths), whatever the segment boundaries, and
+ * gives up on a stream that is not SMB. Streams: tshark's `follow,tcp,raw` of corpus captures
+ * (SMB1 with a KRB_AP_ERR_SKEW in the session setup response; SMB2 with Kerberos).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GssKerberosScanner } from '../../../../src/protocols/kerberos/gss-scanner.js';
+import { SmbSessionSetupFilter } from '../../../../src/protocols/smb/session-setup-filter.js';
+import type { ChunkInfo, Dir, StreamDecoder } from '../../../../src/protocols/stream.js';
+import { CORPUS, HAVE_CORPUS, HAVE_TSHARK, TSHARK } from '../../../helpers/shared.js';
+
+const SMB1 = join(CORPUS, 'ntop__nDPI/tests/cfgs/default/pcap/smb_frags.pcap');
+const SMB2 = join(CORPUS, 'zeek__zeek/testing/btest/Traces/krb/smb2_krb.pcap');
+const INFO: ChunkInfo = { frame: 1, ts: 1 };
+
+/** Both directions of TCP stream 0, in order, as tshark reassembles them. */
+function streams(file: string): [Uint8Array, Uint8Array] {
+  const out = execFileSync(TSHARK, ['-r', file, '-q', '-z', 'follow,tcp,raw,0'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const body = out.split('='.repeat(67))[1] ?? '';
+  const parts: [string[], string[]] = [[], []];
+  for (const line of body.split('\n')) {
+    if (!/^\t?[0-9a-f]+$/.test(line)) continue;
+    parts[line.startsWith('\t') ? 1 : 0].push(line.trim());
+  }
+  return [Buffer.from(parts[0].join(''), 'hex'), Buffer.from(parts[1].join(''), 'hex')];
+}
+
+/** NetBIOS lengths of the session-setup messages of each direction (client = from the lower port's peer). */
+function sessionSetupBytes(file: string): [number, number] {
+  const out = execFileSync(TSHARK, ['-r', file, '-Y', 'smb.cmd == 0x73 || smb2.cmd == 1', '-T', 'fields', '-e', 'nbss.length', '-e', 'tcp.dstport'], { encoding: 'utf8' });
+  const sum: [number, number] = [0, 0];
+  for (const line of out.trim().split('\n')) {
+    const [len, dport] = line.split('\t');
+    for (const l of len!.split(',')) sum[dport === '445' ? 0 : 1] += Number(l);
+  }
+  return sum;
+}
+
+class Collect implements StreamDecoder {
+  readonly bytes: [number, number] = [0, 0];
+  gaps = 0;
+  push(dir: Dir, data: Uint8Array): void {
+    this.bytes[dir] += data.length;
+  }
+  gap(): void {
+    this.gaps++;
+  }
+  end(): void {}
+}
+
+function feed(d: StreamDecoder, dir: Dir, s: Uint8Array, splits: number[]): void {
+  let prev = 0;
+  for (const at of [...splits, s.length]) {
+    d.push(dir, s.subarray(prev, at), INFO);
+    prev = at;
+  }
+}
+
+describe.skipIf(!HAVE_TSHARK || !HAVE_CORPUS || !existsSync(SMB1) || !existsSync(SMB2))('SMB session-setup filter', () => {
+  for (const [name, file] of [['SMB1', SMB1], ['SMB2', SMB2]] as const) {
+    it(`${name}: passes on the session setup messages and nothing else (sizes from tshark)`, () => {
+      const [c2s, s2c] = streams(file);
+      const want = sessionSetupBytes(file);
+      expect(want[0]).toBeGreaterThan(0);
+      expect(want[1]).toBeGreaterThan(0);
+      const sink = new Collect();
+      let done = 0;
+      const f = new SmbSessionSetupFilter(sink, () => done++);
+      feed(f, 0, c2s, []);
+      feed(f, 1, s2c, []);
+      expect(sink.bytes).toEqual(want);
+      expect(done).toBe(0);
+    });
+  }
+
+  it('SMB1: the KRB-ERROR 37 in the session setup response is found once whatever the split point', () => {
+    const [c2s, s2c] = streams(SMB1);
+    for (let at = 0; at <= s2c.length; at += 7) {
+      const errs: number[] = [];
+      const f = new SmbSessionSetupFilter(new GssKerberosScanner((e) => errs.push((e as { errorCode?: number }).errorCode ?? -1)), () => {});
+      feed(f, 0, c2s, [Math.floor(c2s.length / 2)]);
+      feed(f, 1, s2c, [at]);
+      expect(errs, `split at ${at}`).toEqual([37]);
+    }
+  });
+
+  it('SMB2: same bytes passed on whatever the split points (byte by byte too)', () => {
+    const [c2s, s2c] = streams(SMB2);
+    const whole = new Collect();
+    const f0 = new SmbSessionSetupFilter(whole, () => {});
+    feed(f0, 0, c2s, []);
+    feed(f0, 1, s2c, []);
+    const bytewise = new Collect();
+    const f1 = new SmbSessionSetupFilter(bytewise, () => {});
+    const every = (s: Uint8Array) => Array.from({ length: s.length - 1 }, (_, i) => i + 1);
+    feed(f1, 0, c2s, every(c2s));
+    feed(f1, 1, s2c, every(s2c));
+    expect(bytewise.bytes).toEqual(whole.bytes);
+  });
+
+  it('a stream that is not SMB is given up in both directions, nothing passed on', () => {
+    const sink = new Collect();
+    let done = 0;
+    const f = new SmbSessionSetupFilter(sink, () => done++);
+    const junk = Uint8Array.from({ length: 3000 }, (_, i) => (i * 131 + 7) & 0xff);
+    feed(f, 0, junk, [100]);
+    expect(done).toBe(0); // the server direction may still be SMB
+    feed(f, 1, junk, []);
+    expect(done).toBe(1);
+    feed(f, 0, junk, []);
+    expect(sink.bytes).toEqual([0, 0]);
+  });
+
+  it('NetBIOS session request and keep-alive (port 139) are passed over before the SMB messages', () => {
+    const [c2s] = streams(SMB1);
+    const request = Uint8Array.from([0x81, 0, 0, 6, 1, 2, 3, 4, 5, 6]);
+    const keepAlive = Uint8Array.from([0x85, 0, 0, 0]);
+    const sink = new Collect();
+    const f = new SmbSessionSetupFilter(sink, () => {});
+    const joined = Buffer.concat([request, keepAlive, c2s]);
+    feed(f, 0, joined, [5, 12]);
+    expect(sink.bytes[0]).toBe(sessionSetupBytes(SMB1)[0]);
+  });
+
+  it('a gap ends the direction (its framing is lost) and is passed on once', () => {
+    const [c2s] = streams(SMB2);
+    const sink = new Collect();
+    const f = new SmbSessionSetupFilter(sink, () => {});
+    f.push(0, c2s.subarray(0, 50), INFO);
+    f.gap(0, 100, INFO);
+    f.push(0, c2s.subarray(150), INFO);
+    f.gap(0, 100, INFO);
+    expect(sink.bytes[0]).toBe(0);
+    expect(sink.gaps).toBe(1);
+  });
+
+  it('every prefix of a real stream is taken without throwing', () => {
+    const [c2s, s2c] = streams(SMB1);
+    for (let n = 0; n <= s2c.length; n++) {
+      const f = new SmbSessionSetupFilter(new GssKerberosScanner(() => {}), () => {});
+      f.push(0, c2s, INFO);
+      f.push(1, s2c.subarray(0, n), INFO);
+      f.end(1, INFO);
+    }
+  });
+});
