@@ -2,6 +2,7 @@
 /**
  * rdpdiag benchmark: throughput and peak memory of `rdpdiag analyze` against tshark and tcpdump
  * on the same generated capture in the same run, peak RSS of rdpdiag at two file sizes, and
+ * the protocol stack's throughput against the capture engine's (test/bench/stages.mjs), and
  * TLS decryption throughput. Run with `npm run bench` (builds first), or after a build:
  *
  *   node test/bench/bench.mjs [--size MB] [--small MB[,MB…]] [--seed N] [--runs N]
@@ -29,6 +30,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GENERATOR_VERSION, makeCapture } from './make-capture.mjs';
 import { summarizeProfile } from './profile-summary.mjs';
+import { runStages, stackOverhead } from './stages.mjs';
 import { measureDecryption } from './tls-throughput.mjs';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -250,6 +252,21 @@ async function main() {
   const flat = rssRows.length < 2 || rssRows[rssRows.length - 1].peakRssMB <= rssRows[0].peakRssMB * 1.15;
   console.log(`max peak RSS ${maxRss.toFixed(0)} MB; target < 150 MB: ${maxRss < 150 ? 'met' : 'NOT met'}; independent of file size (within 15 %): ${flat ? 'yes' : 'NO'}`);
 
+  // The protocol stack against the capture engine (protocol-stack issue: throughput within 20 %).
+  process.stdout.write(`\nprotocol stack vs capture engine on ${(big.bytes / MB).toFixed(0)} MB, ${o.runs} interleaved runs `);
+  const stageRows = runStages(big.path, o.runs, ['engine', 'reasm', 'session']);
+  const stack = stackOverhead(stageRows);
+  console.log('(V8 defaults, no report; test/bench/stages.mjs):');
+  table(stageRows, [
+    { h: 'stage', f: (r) => ({ engine: 'capture engine', reasm: 'engine + stream reassembly', session: 'engine + protocol stack' })[r.name], left: true },
+    { h: 'wall s', f: (r) => r.wall.toFixed(3) },
+    { h: 'cpu s', f: (r) => r.cpu.toFixed(3) },
+    { h: 'MB/s', f: (r) => (big.bytes / MB / r.wall).toFixed(0) },
+  ]);
+  const pct = (x) => `${(x * 100).toFixed(0)} %`;
+  console.log(`protocol stack throughput = ${pct(stack.throughputVsEngine)} of the engine's, ${pct(stack.throughputVsReassembly)} of engine + reassembly ` +
+    `(target: within 20 %, i.e. >= 80 %: ${stack.throughputVsEngine >= 0.8 ? 'met' : 'NOT met'})`);
+
   let decryption = null;
   if (o.decrypt) {
     decryption = await measureDecryption({ mb: 128, runs: 7 });
@@ -296,6 +313,7 @@ async function main() {
       medianSeconds: r.medianSeconds,
       medianCpuSeconds: r.medianCpuSeconds,
     })),
+    protocolStack: { stages: stageRows, ...stack },
     decryption,
     profile,
   };
