@@ -2,8 +2,9 @@
  * Wires the stages together: capture sources → traffic engine → session layer → report.
  * The only async work is reading sources; everything per frame is a synchronous push.
  */
-import type { DecodeIssue } from './core/issues.js';
+import { issue, type DecodeIssue } from './core/issues.js';
 import type { EmbeddedSecrets, Frame, InterfaceInfo } from './capture/frame.js';
+import { DelayLine } from './capture/delay-line.js';
 import { FileSource } from './capture/file-source.js';
 import type { CaptureSource, FrameSink, SourceSummary } from './capture/source.js';
 import type { Connection } from './reassembly/connection.js';
@@ -13,6 +14,7 @@ import { sessionFields } from './report/build-session.js';
 import { REPORT_SCHEMA, type ConnectionReport, type Report } from './report/model.js';
 import { redactDeep } from './report/redact.js';
 import { Session } from './session/session.js';
+import { KeyLogFollower } from './session/secrets.js';
 import { diagnose } from './findings/diagnose.js';
 import { hintAddress } from './findings/context.js';
 import { isoTime } from './core/time.js';
@@ -22,6 +24,12 @@ export const VERSION = '0.1.0';
 export interface AnalyzeOptions {
   /** NSS key log files for TLS decryption. */
   keylogs?: string[];
+  /**
+   * Live capture: key logs a running client is still writing. They are read again while frames
+   * flow, and frames are held `holdSeconds` of capture time (DelayLine) so that a session's
+   * secrets are in before its handshake is analysed.
+   */
+  followKeylogs?: { paths: string[]; holdSeconds: number };
   /** Decrypt TLS when secrets are available (default true). */
   decrypt?: boolean;
   /** Redact user names, cookies, principals (default true). */
@@ -118,6 +126,10 @@ function focusFilter(client: string | null, server: string | null): ((c: Connect
 export async function analyzeSources(sources: CaptureSource[], options: AnalyzeOptions = {}): Promise<Report> {
   const session = options.sessions === false ? null : new Session({ decrypt: options.decrypt !== false });
   for (const k of options.keylogs ?? []) session?.secrets.addKeyLogFile(k);
+  const followers = session ? (options.followKeylogs?.paths ?? []).map((p) => new KeyLogFollower(session.secrets, p)) : [];
+  const pollKeylogs = (): void => {
+    for (const k of followers) k.poll();
+  };
   const evictedReports: ConnectionReport[] = [];
   const fileLabels: string[] = [];
   let lastTsSeen = 0;
@@ -169,7 +181,16 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
       },
       secrets: (s: EmbeddedSecrets) => session?.addEmbeddedSecrets(s),
     };
-    summaries.push(await src.run(sink));
+    if (followers.length > 0) {
+      const hold = options.followKeylogs!.holdSeconds;
+      pollKeylogs();
+      const delay = new DelayLine(sink, hold, pollKeylogs);
+      summaries.push(await src.run(delay));
+      delay.flush();
+      if (delay.early > 0) {
+        engine.report(issue('capture', 0, lastTsSeen, 0, `${delay.early} frames were analysed before their ${hold}-second hold for the key log was over (the delay line was full): TLS sessions among them may lack their secrets`, 'warning'));
+      }
+    } else summaries.push(await src.run(sink));
   }
   engine.finish();
   engine.settle();

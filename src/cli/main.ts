@@ -176,9 +176,16 @@ export async function main(argv: string[]): Promise<void> {
     .option('--no-redact', 'show user names, cookies and principals instead of redacting them')
     .option('--server <host>', 'the RDP server or gateway address the user connects to')
     .option('--client <ip>', "the user's machine: the verdict is about its attempts (on a busy server)")
-    .action(async (device: string, opts: { filter: string; duration?: string; count?: string; format: string; output?: string; redact: boolean; server?: string; client?: string }) => {
+    .option('--keylog <file>', 'TLS key log a client on this machine is writing (SSLKEYLOGFILE); read again while capturing; repeatable', collect, [] as string[])
+    .option('--keylog-hold <seconds>', 'with --keylog: hold frames this long (capture time) so that secrets are written before their handshake is analysed', '2')
+    .option('--no-decrypt', 'do not decrypt TLS even when secrets are available')
+    .action(async (device: string, opts: { filter: string; duration?: string; count?: string; format: string; output?: string; redact: boolean; server?: string; client?: string; keylog: string[]; keylogHold: string; decrypt: boolean }) => {
       if (opts.format !== 'text' && opts.format !== 'json') {
         throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--format must be text or json, not '${opts.format}'`);
+      }
+      const hold = Number(opts.keylogHold);
+      if (!Number.isFinite(hold) || hold < 0 || hold > 60) {
+        throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--keylog-hold must be a number of seconds from 0 to 60, not '${opts.keylogHold}'`);
       }
       const { openLive } = await import('../capture/live.js');
       const { analyzeSources } = await import('../analyze.js');
@@ -188,7 +195,9 @@ export async function main(argv: string[]): Promise<void> {
       if (opts.duration) liveOpts.durationSec = Number(opts.duration);
       if (opts.count) liveOpts.count = Number(opts.count);
       const src = await openLive(liveOpts);
-      const report = await analyzeSources([src], { redact: opts.redact, server: opts.server ?? null, client: opts.client ?? null });
+      const liveAnalysis: Parameters<typeof analyzeSources>[1] = { redact: opts.redact, decrypt: opts.decrypt, server: opts.server ?? null, client: opts.client ?? null };
+      if (opts.keylog.length > 0) liveAnalysis.followKeylogs = { paths: opts.keylog, holdSeconds: hold };
+      const report = await analyzeSources([src], liveAnalysis);
       emit(report, opts.format, opts.output, false);
       // node_pcap keeps its native handle until one more packet arrives: exit explicitly.
       process.exit(exitCodeFor(report));

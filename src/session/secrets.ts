@@ -2,7 +2,7 @@
  * TLS secrets from --keylog files and pcapng Decryption Secrets Blocks, matched to
  * connections by client random. Secrets themselves never leave this module.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { ErrorCode, RdpdiagError } from '../core/errors.js';
 import type { EmbeddedSecrets } from '../capture/frame.js';
 import { createDecryptorFactory } from '../protocols/tls/decrypt/factory.js';
@@ -39,5 +39,68 @@ export class Secrets {
 
   get size(): number {
     return this.store.size;
+  }
+}
+
+/** Longer than any NSS key log line (a TLS 1.3 line is under 300 characters). */
+const MAX_PARTIAL_LINE = 4096;
+
+/**
+ * A key log that a running client is still writing (live capture): each `poll()` reads what was
+ * appended since the last one, whole lines only. The file may not exist yet when the capture
+ * starts. Its secrets apply from the first frame (fromFrame 0).
+ */
+export class KeyLogFollower {
+  private offset = 0;
+  private partial = '';
+  private readonly summary: SecretSourceSummary;
+
+  constructor(
+    private readonly secrets: Secrets,
+    private readonly path: string,
+  ) {
+    this.summary = { origin: `keylog:${path}`, added: 0, badLines: 0 };
+    secrets.sources.push(this.summary);
+  }
+
+  poll(): void {
+    let size: number;
+    try {
+      size = statSync(this.path).size;
+    } catch {
+      return; // not written yet
+    }
+    if (size < this.offset) {
+      // Truncated or replaced: read it again from the start (stored secrets are kept, duplicates ignored).
+      this.offset = 0;
+      this.partial = '';
+    }
+    if (size === this.offset) return;
+    const buf = Buffer.allocUnsafe(size - this.offset);
+    let got = 0;
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'r');
+    } catch {
+      return;
+    }
+    try {
+      while (got < buf.length) {
+        const n = readSync(fd, buf, got, buf.length - got, this.offset + got);
+        if (n === 0) break;
+        got += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    this.offset += got;
+    const text = this.partial + buf.toString('utf8', 0, got);
+    const cut = text.lastIndexOf('\n');
+    // A line longer than any key log line is not one: not kept (bounded memory).
+    this.partial = text.length - cut - 1 > MAX_PARTIAL_LINE ? '' : text.slice(cut + 1);
+    if (cut < 0) return;
+    const r = this.secrets.store.addText(text.slice(0, cut + 1), this.summary.origin, 0);
+    this.summary.added += r.added;
+    this.summary.badLines += r.issues.length;
   }
 }

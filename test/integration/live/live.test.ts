@@ -5,7 +5,7 @@
  * `ip netns`, or without the native module.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -315,6 +315,78 @@ for (let i = 0; i < Number(n); i++) net.connect(3389, host).on('error', () => { 
       const focused = await run(['--client', '192.0.2.99']);
       expect((focused['verdict'] as { reason: string }).reason).toMatch(/No RDP attempt from 192\.0\.2\.99 is in this capture/);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 40_000);
+
+  it('rdpdiag live --keylog: a TLS client writing its key log while captured is decrypted (gateway 401 read)', async () => {
+    // A TLS 1.3 server on 443 answers an RD Gateway RDG_OUT_DATA request with 401 (NTLM/Negotiate); the
+    // client (node's OpenSSL) appends each secret to the key log from its 'keylog' event, as
+    // SSLKEYLOGFILE writers do, i.e. during the handshake, after the ServerHello was received. The key
+    // log does not exist when the capture starts: only reading it again while capturing decrypts.
+    // (That the hold matters when the secrets come late is shown on a replay: decrypt/live-keylog.test.ts.)
+    const dir = mkdtempSync(join(tmpdir(), 'rdpdiag-live-keylog-'));
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    const keylog = join(dir, 'client.keylog');
+    const out = join(dir, 'r.json');
+    const SERVER = `
+const tls = require('node:tls');
+const fs = require('node:fs');
+const [host, key, cert] = process.argv.slice(1);
+tls.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert), minVersion: 'TLSv1.3' }, (s) => {
+  s.once('data', () => s.end('HTTP/1.1 401 Unauthorized\\r\\nWWW-Authenticate: Negotiate\\r\\nWWW-Authenticate: NTLM\\r\\nContent-Length: 0\\r\\n\\r\\n'));
+  s.on('error', () => {});
+}).listen(443, host, () => process.stdout.write('ready\\n'));
+`;
+    const CLIENT = `
+const tls = require('node:tls');
+const fs = require('node:fs');
+const [host, keylog, n] = process.argv.slice(1);
+(async () => {
+  for (let i = 0; i < Number(n); i++) {
+    await new Promise((resolve, reject) => {
+      const s = tls.connect({ host, port: 443, servername: 'gw.lab.test', rejectUnauthorized: false }, () => {
+        s.write('RDG_OUT_DATA /remoteDesktopGateway/ HTTP/1.1\\r\\nHost: gw.lab.test\\r\\nRDG-Connection-Id: {1e1d0c6a-0000-4000-8000-000000000001}\\r\\nContent-Length: 0\\r\\n\\r\\n');
+      });
+      s.on('keylog', (line) => fs.appendFileSync(keylog, line));
+      s.on('data', () => {});
+      s.on('end', () => s.end());
+      s.on('close', resolve);
+      s.on('error', reject);
+    });
+  }
+  process.stdout.write('done');
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+    let server: ChildProcess | undefined;
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=gw.lab.test', '-days', '1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+      server = await startInNs(lab.nsB, SERVER, [lab.ipB, key, cert]);
+      const cli = spawn(process.execPath, [join(__dirname, '../../../bin/rdpdiag'), 'live', lab.capDev, '--duration', '4', '--filter', 'tcp port 443', '--keylog', keylog, '--keylog-hold', '0.5', '--format', 'json', '-o', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      cli.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const exited = new Promise<number | null>((r) => cli.on('exit', (code) => r(code)));
+      await sleep(1000); // the capture is open
+      expect(await runInNs(lab.nsA, CLIENT, [lab.ipB, keylog, '3'])).toBe('done');
+      const code = await exited;
+      expect(err).toBe('');
+      expect(code === 0 || code === 1).toBe(true);
+      const report = JSON.parse(readFileSync(out, 'utf8')) as {
+        connections: { server: { port: number }; tls?: { decryption: { ok: boolean } | null; serverVersion: string | null }; rdg?: { http: { method?: string; status?: number }[] } }[];
+        secrets: { keyLogs: { secretLines: number }[] };
+      };
+      const gw = report.connections.filter((c) => c.server.port === 443);
+      expect(gw).toHaveLength(3);
+      for (const c of gw) {
+        expect(c.tls?.serverVersion).toBe('TLS 1.3');
+        expect(c.tls?.decryption?.ok).toBe(true);
+        expect(c.rdg?.http.map((h) => h.method ?? h.status)).toEqual(['RDG_OUT_DATA', 401]);
+      }
+      // TLS 1.3 client key-log lines: 5 per session (handshake and traffic secrets both ways, exporter).
+      expect(report.secrets.keyLogs[0]!.secretLines).toBe(readFileSync(keylog, 'utf8').trim().split('\n').length);
+    } finally {
+      server?.kill();
       rmSync(dir, { recursive: true, force: true });
     }
   }, 40_000);
