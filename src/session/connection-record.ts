@@ -9,6 +9,7 @@ import {
   type CredsspFacts, type KerberosFacts, type NtlmFacts, type RdgFacts, type RdpFacts, type TlsFacts,
 } from './facts.js';
 import { DIRECT_RDP_PHASES, GATEWAY_PHASES, KERBEROS_PHASES, PhaseMachine, RDPUDP_PHASES } from './phase-machine.js';
+import { KeylessRdpInference } from './keyless-inference.js';
 import { Timeline } from './timeline.js';
 
 /** Records seen after the TLS handshake before a keyless connection stops being decoded. */
@@ -64,8 +65,8 @@ export class ConnectionRecord {
   outer: ConnectionRecord | null = null;
   decryptedEvents = 0;
   violations = 0;
-  /** Server→client application bytes after the TLS handshake (keyless 'active' inference). */
-  private serverAppBytes = 0;
+  /** Keyless phase inference from encrypted record sizes (created with the first such record). */
+  private inference: KeylessRdpInference | null = null;
 
   constructor(
     readonly conn: Connection,
@@ -91,24 +92,17 @@ export class ConnectionRecord {
   }
 
   /**
-   * Without keys, the phases inside TLS are inferred from record directions and sizes
-   * (protocol-facts §4.0, §4.13): the first client record after the handshake starts CredSSP
-   * (HYBRID, HYBRID_EX) or the MCS connect (SSL); a large server→client volume means the
-   * session reached the active phase (graphics flowing). All marked inferred.
+   * Without keys, the phases inside TLS (and the later phases of Standard RDP Security, whose
+   * PDUs are encrypted: `plain` sizes) are inferred from record directions and sizes, marked
+   * inferred (KeylessRdpInference). Only for RDP connections.
    */
-  inferFromRecord(dir: 0 | 1, length: number, frame: number, ts: number): void {
-    const m = this.machine;
+  private inferFromRecord(dir: 0 | 1, contentType: number, length: number, frame: number, ts: number, plain = false): void {
     if (this.protocol !== 'rdp') return;
-    if (dir === 0 && !m.has('credssp') && !m.has('mcs')) {
-      const sel = this.rdp.selectedProtocol;
-      if (sel === PROTOCOL_HYBRID || sel === PROTOCOL_HYBRID_EX) m.reach('credssp', frame, ts, true);
-      else if (sel === PROTOCOL_SSL) m.reach('mcs', frame, ts, true);
-      else if (sel === null) m.reach('credssp', frame, ts, true);
+    if (this.inference === null) {
+      this.inference = new KeylessRdpInference(this.machine);
+      this.inference.setSuite(this.tls.serverVersion, this.tls.suite);
     }
-    if (dir === 1) {
-      this.serverAppBytes += length;
-      if (this.serverAppBytes >= ACTIVE_INFERENCE_BYTES && !m.has('active')) m.reach('active', frame, ts, true);
-    }
+    this.inference.record(dir, contentType, length, this.rdp.selectedProtocol, frame, ts, plain);
   }
 
   /**
@@ -208,7 +202,7 @@ export class ConnectionRecord {
         break;
       case 'rdp.fastpath':
         if (dir === 1 && m.has('capabilities')) m.reach('active', frame, ts, !dec && !m.seen('capabilities'));
-        else if (dir === 1 && !dec) this.inferFromRecord(1, e.length, frame, ts);
+        else if (dir === 1 && !dec) this.inferFromRecord(1, 0, e.length, frame, ts, true);
         break;
       case 'rdp.set_error_info':
         rdp.errorInfo.push({ value: e.errorInfo, frame, decrypted: dec });
@@ -225,7 +219,7 @@ export class ConnectionRecord {
       case 'rdp.encrypted_pdu':
         // Standard RDP Security: the first encrypted client PDU after the security exchange is Client Info.
         if (dir === 0 && m.has('mcs')) m.reach('secure-settings', frame, ts, true);
-        if (dir === 1) this.inferFromRecord(1, e.length, frame, ts);
+        if (dir === 1) this.inferFromRecord(1, 0, e.length, frame, ts, true);
         break;
       // ---------------- TLS ----------------
       case 'tls.client_hello':
@@ -289,7 +283,7 @@ export class ConnectionRecord {
         // The event itself (it has every field a first record needs): no second object per record.
         if (tls.firstRecords.length < FIRST_RECORDS) tls.firstRecords.push(e);
         if (tls.decryption?.ok !== true) {
-          this.inferFromRecord(dir === 1 ? 1 : 0, e.length, frame, ts);
+          this.inferFromRecord(dir === 1 ? 1 : 0, e.contentType, e.length, frame, ts);
           this.maybeStopFollowing();
         }
         break;
@@ -423,13 +417,6 @@ export class ConnectionRecord {
         break;
     }
   };
-}
-
-/** Bytes of server application data after which a keyless RDP session is taken to be active (inferred). */
-export const ACTIVE_INFERENCE_BYTES = 20_000;
-
-export interface InferenceHost {
-  inferFromRecord(dir: 0 | 1, length: number, frame: number, ts: number): void;
 }
 
 function machineOrder(p: SessionProtocol): readonly string[] {

@@ -1,0 +1,119 @@
+/**
+ * Without TLS keys, how far an RDP connection got inside TLS is inferred from the sizes and
+ * directions of its encrypted records (protocol-facts §4.0, §4.13). Every phase reached here is
+ * marked inferred. The sequence after the TLS handshake (MS-RDPBCGR 1.3.1.1, MS-CSSP 3.1.5):
+ *
+ *   CredSSP (HYBRID, HYBRID_EX)  client and server TSRequests strictly alternate; the client's last one
+ *                                (TSCredentials) is followed by its MCS Connect Initial without a
+ *                                server record between them — or only the 4-byte HYBRID_EX Early
+ *                                User Authorization Result (MS-RDPBCGR 2.2.10.2)
+ *   mcs                          Connect Initial (hundreds of bytes: GCC user data), then small PDUs
+ *                                (Erect Domain, Attach User, Channel Join: ~8–20 bytes each)
+ *   secure-settings              Client Info: the first client PDU of ≥ 100 bytes after the server's
+ *                                Connect Response
+ *   licensing                    the server's first PDU after Client Info
+ *   capabilities                 Demand Active: the last large server PDU before the client's Confirm
+ *                                Active (≥ 300 bytes)
+ *   active                       the server's fourth PDU after Confirm Active: its side of the connection
+ *                                finalization is Synchronize, Control (Cooperate), Control (Granted
+ *                                Control), Font Map (MS-RDPBCGR 1.3.1.1); or, when the sequence was not
+ *                                followed, 20 000 bytes from the server (graphics flowing)
+ *
+ * Record bodies are turned into plaintext sizes with the negotiated suite's overhead (AEAD tag and
+ * explicit nonce, CBC IV/MAC/padding). In TLS 1.3 the client's first protected record is its
+ * Finished and server records before it are its encrypted handshake: neither is data.
+ */
+import { cipherSuiteInfo } from '../protocols/tls/decrypt/suites.js';
+import type { PhaseMachine } from './phase-machine.js';
+
+/** Bytes of server application data after which a keyless RDP session is taken to be active. */
+export const ACTIVE_INFERENCE_BYTES = 20_000;
+/** A server record this small between two client records is the HYBRID_EX Early User Authorization Result (4 bytes), not a reply. */
+const TINY = 8;
+/** Client PDUs at least this large after the Connect Response: Client Info (MCS joins and attach requests are ~8–20 bytes). */
+const CLIENT_INFO_MIN = 100;
+/** MCS Connect Initial and Confirm Active are at least this large (GCC blocks, capability sets). */
+const LARGE_CLIENT_PDU = 200;
+const CONFIRM_ACTIVE_MIN = 300;
+/** Demand Active carries the server's capability sets. */
+const DEMAND_ACTIVE_MIN = 150;
+/** Server PDUs of the connection finalization, the last being Font Map. */
+const SERVER_FINALIZATION_PDUS = 4;
+
+const PROTOCOL_SSL = 1;
+const PROTOCOL_HYBRID = 2;
+const PROTOCOL_HYBRID_EX = 8;
+
+const CONTENT_APPLICATION_DATA = 23;
+
+export class KeylessRdpInference {
+  private overhead = -1;
+  private tls13 = false;
+  private clientRecords = 0;
+  /** TLS 1.3: the client's Finished has gone by (records before it are handshake). */
+  private pastFinished = false;
+  /** Server records with more than TINY bytes since the last client record. */
+  private serverSinceClient = 0;
+  /** Server records answering CredSSP (after the first client TSRequest). */
+  private credsspServerRecords = 0;
+  private serverAfterMcs = 0;
+  /** The last large server record (a Demand Active candidate) since the last client record. */
+  private bigServerFrame = 0;
+  private bigServerTs = 0;
+  private serverBytes = 0;
+  /** Server records since the client's Confirm Active (-1 before it). */
+  private serverAfterConfirm = -1;
+
+  constructor(private readonly machine: PhaseMachine) {}
+
+  /** The negotiated version and suite (ServerHello), for the record overhead. */
+  setSuite(version: number | null, suite: number | null): void {
+    this.tls13 = version === 0x0304;
+    const info = suite === null ? undefined : cipherSuiteInfo(suite);
+    if (info === undefined) this.overhead = this.tls13 ? 17 : 24;
+    else if (info.mode === 'cbc') this.overhead = (version !== null && version >= 0x0302 ? info.blockSize : 0) + info.macLength + info.blockSize / 2;
+    else if (this.tls13) this.overhead = info.tagLength + 1;
+    else this.overhead = info.tagLength + (info.mode === 'chacha20' ? 0 : 8);
+  }
+
+  /** One encrypted record after the TLS handshake (or an encrypted PDU of Standard RDP Security when `plain`). */
+  record(dir: 0 | 1, contentType: number, length: number, selected: number | null, frame: number, ts: number, plain = false): void {
+    if (!plain && contentType !== CONTENT_APPLICATION_DATA) return;
+    const m = this.machine;
+    if (!plain && this.tls13 && !this.pastFinished) {
+      if (dir === 0) this.pastFinished = true;
+      return;
+    }
+    const size = plain ? length : Math.max(0, length - (this.overhead < 0 ? 24 : this.overhead));
+    if (dir === 1) {
+      this.serverBytes += length;
+      if (size > TINY) this.serverSinceClient++;
+      if (m.has('credssp') && !m.has('mcs') && size > TINY) this.credsspServerRecords++;
+      if (m.has('mcs')) this.serverAfterMcs++;
+      if (m.has('secure-settings') && !m.has('licensing')) m.reach('licensing', frame, ts, true);
+      if (m.has('licensing') && size >= DEMAND_ACTIVE_MIN) {
+        this.bigServerFrame = frame;
+        this.bigServerTs = ts;
+      }
+      if (this.serverAfterConfirm >= 0 && ++this.serverAfterConfirm === SERVER_FINALIZATION_PDUS) m.reach('active', frame, ts, true);
+      if (this.serverBytes >= ACTIVE_INFERENCE_BYTES && !m.has('active')) m.reach('active', frame, ts, true);
+      return;
+    }
+    if (plain) return;
+    this.clientRecords++;
+    const credssp = selected === PROTOCOL_HYBRID || selected === PROTOCOL_HYBRID_EX || selected === null;
+    if (this.clientRecords === 1) {
+      if (credssp) m.reach('credssp', frame, ts, true);
+      else if (selected === PROTOCOL_SSL) m.reach('mcs', frame, ts, true);
+    } else if (credssp && !m.has('mcs') && this.credsspServerRecords > 0 && this.serverSinceClient === 0 && size >= LARGE_CLIENT_PDU) {
+      m.reach('mcs', frame, ts, true);
+    } else if (m.has('mcs') && !m.has('secure-settings') && this.serverAfterMcs > 0 && size >= CLIENT_INFO_MIN) {
+      m.reach('secure-settings', frame, ts, true);
+    } else if (m.has('licensing') && !m.has('capabilities') && this.bigServerFrame > 0 && size >= CONFIRM_ACTIVE_MIN) {
+      m.reach('capabilities', this.bigServerFrame, this.bigServerTs, true);
+      this.serverAfterConfirm = 0;
+    }
+    this.serverSinceClient = 0;
+    this.bigServerFrame = 0;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Keyless inference on record sequences built from the MS-RDPBCGR connection sequence with the
+ * protection overheads of each suite kind (the real-capture comparison with decrypted truth is
+ * test/integration/session/keyless-inference.test.ts; these cover what the captures do not: CBC
+ * suites, a HYBRID_EX Early User Authorization record, a connection that stops after CredSSP).
+ */
+import { describe, expect, it } from 'vitest';
+import { KeylessRdpInference } from '../../../src/session/keyless-inference.js';
+import { DIRECT_RDP_PHASES, PhaseMachine } from '../../../src/session/phase-machine.js';
+
+const HYBRID_EX = 8;
+const SSL = 1;
+// TLS 1.2 record bodies for plaintext n: AES-256-CBC-SHA (0x0035): 16 IV + n + 20 MAC, padded to 16.
+const cbc = (n: number) => 16 + Math.ceil((n + 20 + 1) / 16) * 16;
+// AES-128-GCM (0xc02f): 8 explicit nonce + n + 16 tag.
+const gcm = (n: number) => n + 24;
+
+type Step = [dir: 0 | 1, plaintext: number, label?: string];
+function run(suite: number, size: (n: number) => number, selected: number, steps: Step[]) {
+  const m = new PhaseMachine(DIRECT_RDP_PHASES);
+  const k = new KeylessRdpInference(m);
+  k.setSuite(0x0303, suite);
+  steps.forEach(([dir, n], i) => k.record(dir, 23, size(n), selected, i + 1, i + 1));
+  return Object.fromEntries(m.phases.map((p) => [p.name, p.frame]));
+}
+
+// HYBRID_EX, NTLM: Negotiate, Challenge, Authenticate, pubKeyAuth, TSCredentials, Early User Authorization Result (4 bytes), then MCS…
+const HYBRID_EX_SESSION: Step[] = [
+  [0, 60, 'TSRequest NEGOTIATE'], [1, 250, 'TSRequest CHALLENGE'], [0, 420, 'TSRequest AUTHENTICATE'], [1, 90, 'TSRequest pubKeyAuth'],
+  [0, 120, 'TSRequest TSCredentials'], [1, 4, 'Early User Authorization Result'], [0, 460, 'MCS Connect Initial'], [1, 110, 'Connect Response'],
+  [0, 12, 'Erect Domain'], [0, 8, 'Attach User Request'], [1, 11, 'Attach User Confirm'], [0, 12, 'Channel Join'], [1, 15, 'Join Confirm'],
+  [0, 330, 'Client Info'], [1, 30, 'License Error (valid client)'], [1, 470, 'Demand Active'], [0, 550, 'Confirm Active'],
+  [0, 36, 'Synchronize'], [0, 40, 'Control'], [0, 40, 'Control'], [0, 40, 'Font List'],
+  [1, 36, 'Synchronize'], [1, 40, 'Control'], [1, 40, 'Control'], [1, 40, 'Font Map'], [1, 9000, 'graphics'],
+];
+
+describe('KeylessRdpInference', () => {
+  for (const [name, suite, size] of [['AES-128-GCM', 0xc02f, gcm], ['AES-256-CBC-SHA', 0x0035, cbc]] as const) {
+    it(`${name}: every phase at the record that starts it, the 4-byte authorization result not taken for a reply`, () => {
+      expect(run(suite, size, HYBRID_EX, HYBRID_EX_SESSION)).toEqual({ credssp: 1, mcs: 7, 'secure-settings': 14, licensing: 15, capabilities: 16, active: 25 });
+    });
+  }
+
+  it('a session refused after the credentials (server closes after TSCredentials) stays in CredSSP', () => {
+    expect(run(0xc02f, gcm, HYBRID_EX, HYBRID_EX_SESSION.slice(0, 5))).toEqual({ credssp: 1 });
+  });
+
+  it('the client answering a CredSSP reply is not the MCS connect (strict alternation)', () => {
+    // a long Kerberos exchange: every client record follows a server one
+    const steps: Step[] = [[0, 1600], [1, 180], [0, 700], [1, 90], [0, 300], [1, 80], [0, 300]];
+    expect(run(0xc02f, gcm, HYBRID_EX, steps)).toEqual({ credssp: 1 });
+  });
+
+  it('SSL: MCS at the first client record, no CredSSP', () => {
+    const steps: Step[] = [[0, 460], [1, 110], [0, 12], [1, 11], [0, 330], [1, 30]];
+    expect(run(0xc02f, gcm, SSL, steps)).toEqual({ mcs: 1, 'secure-settings': 5, licensing: 6 });
+  });
+
+  it('TLS 1.3: the encrypted server flight and the client Finished are not data; session tickets do not break the sequence', () => {
+    const m = new PhaseMachine(DIRECT_RDP_PHASES);
+    const k = new KeylessRdpInference(m);
+    k.setSuite(0x0304, 0x1302);
+    const rec = (dir: 0 | 1, n: number, f: number) => k.record(dir, 23, n + 17, HYBRID_EX, f, f);
+    rec(1, 6, 1); rec(1, 700, 2); rec(1, 260, 3); rec(1, 52, 4); // EncryptedExtensions, Certificate, CertificateVerify, Finished
+    rec(0, 52, 5); // client Finished
+    rec(0, 93, 6); // TSRequest NEGOTIATE
+    rec(1, 233, 7); rec(1, 233, 8); // NewSessionTicket × 2
+    rec(1, 162, 9); rec(0, 433, 10); rec(1, 95, 11); rec(0, 126, 12); rec(0, 467, 13);
+    expect(Object.fromEntries(m.phases.map((p) => [p.name, p.frame]))).toEqual({ credssp: 6, mcs: 13 });
+  });
+});
