@@ -6,9 +6,11 @@
  * would already have been analysed, with no secret to decrypt the session.
  *
  * Held frames are copied into one preallocated byte ring and metadata arrays (no allocation per
- * frame); when the ring is full the oldest frames are released early (counted in `early`).
- * `beforeRelease` runs before frames are released, at most every `POLL_SECONDS` of capture time,
- * and always at `flush()` (end of capture).
+ * frame); when the ring is full the oldest frames are released early, without waiting for the key
+ * logs (counted in `early`), and a frame larger than the whole ring is not held at all.
+ * `beforeRelease` runs before frames are released on time, at most every `POLL_SECONDS` of capture
+ * time (so a hold shorter than that guarantees nothing), and always at `flush()` (end of capture).
+ * A frame without a timestamp (pcapng SPB) is due at once.
  */
 import type { DecodeIssue } from '../core/issues.js';
 import { newFrame, type EmbeddedSecrets, type Frame, type InterfaceInfo } from './frame.js';
@@ -16,7 +18,7 @@ import type { FrameSink } from './source.js';
 
 /** Capture time between two calls of `beforeRelease` while frames flow. */
 export const POLL_SECONDS = 0.05;
-/** Int32 fields per held frame: index, fileIndex, tsSec, tsNsec, caplen, origLen, linkType, ifIndex, direction, offset, length. */
+/** Uint32 fields per held frame: index, fileIndex, tsSec, tsNsec, caplen, origLen, linkType, ifIndex, direction, offset, length. */
 const META = 11;
 
 export class DelayLine implements FrameSink {
@@ -24,10 +26,10 @@ export class DelayLine implements FrameSink {
   // Metadata ring, one slot per held frame.
   private readonly slots: number;
   private readonly ts: Float64Array;
-  private readonly meta: Int32Array;
+  private readonly meta: Uint32Array;
   private head = 0; // oldest held slot
   private count = 0;
-  /** Next free byte in the ring and the first held byte. */
+  /** Next free byte in the ring, and bytes held (0: the ring is empty whatever the frame count). */
   private writeAt = 0;
   private heldBytes = 0;
   private lastPoll = -Infinity;
@@ -45,7 +47,7 @@ export class DelayLine implements FrameSink {
     this.bytes = new Uint8Array(maxBytes);
     this.slots = maxFrames;
     this.ts = new Float64Array(maxFrames);
-    this.meta = new Int32Array(maxFrames * META);
+    this.meta = new Uint32Array(maxFrames * META);
   }
 
   frame(f: Frame): void {
@@ -85,7 +87,8 @@ export class DelayLine implements FrameSink {
     meta[m + 10] = n;
     if (!Number.isFinite(f.ts)) return;
     const due = f.ts - this.holdSeconds;
-    if (this.count > 0 && this.ts[this.head]! <= due) {
+    // `!(ts > due)`: a held frame without a timestamp (NaN) is due at once.
+    if (this.count > 0 && !(this.ts[this.head]! > due)) {
       if (f.ts - this.lastPoll >= POLL_SECONDS) {
         this.lastPoll = f.ts;
         this.beforeRelease();
@@ -123,6 +126,7 @@ export class DelayLine implements FrameSink {
 
   /** Whether [at, at+n) overlaps bytes still held. */
   private overlapsHeld(at: number, n: number): boolean {
+    if (n === 0 || this.heldBytes === 0) return false;
     const m = this.head * META;
     const start = this.meta[m + 9]!;
     const end = this.writeAt;
@@ -138,7 +142,7 @@ export class DelayLine implements FrameSink {
     const f = this.out;
     f.index = meta[m]!;
     f.fileIndex = meta[m + 1]!;
-    f.tsSec = meta[m + 2]! >>> 0;
+    f.tsSec = meta[m + 2]!;
     f.tsNsec = meta[m + 3]!;
     f.ts = this.ts[slot]!;
     f.caplen = meta[m + 4]!;

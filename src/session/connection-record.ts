@@ -92,9 +92,10 @@ export class ConnectionRecord {
   }
 
   /**
-   * Without keys, the phases inside TLS (and the later phases of Standard RDP Security, whose
-   * PDUs are encrypted: `plain` sizes) are inferred from record directions and sizes, marked
-   * inferred (KeylessRdpInference). Only for RDP connections.
+   * Without keys, the phases inside TLS are inferred from record directions and sizes, marked
+   * inferred (KeylessRdpInference); of Standard RDP Security, whose PDUs after the security
+   * exchange are encrypted, only the server's (`plain` sizes: licensing, graphics volume). Only for
+   * RDP connections.
    */
   private inferFromRecord(dir: 0 | 1, contentType: number, length: number, frame: number, ts: number, plain = false): void {
     if (this.protocol !== 'rdp') return;

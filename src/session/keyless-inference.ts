@@ -11,19 +11,25 @@
  *                                (Erect Domain, Attach User, Channel Join: ~8–20 bytes each)
  *   secure-settings              Client Info: the first client PDU of ≥ 100 bytes after the server's
  *                                Connect Response
- *   licensing                    the server's first PDU after Client Info
+ *   licensing                    the server's first PDU after Client Info (with connect-time
+ *                                auto-detection, MS-RDPBCGR 1.3.1.1 phase 6, that is an auto-detect
+ *                                request: licensing is then stamped early)
  *   capabilities                 Demand Active: the last large server PDU before the client's Confirm
- *                                Active (≥ 300 bytes)
- *   active                       the server's fourth PDU after Confirm Active: its side of the connection
- *                                finalization is Synchronize, Control (Cooperate), Control (Granted
- *                                Control), Font Map (MS-RDPBCGR 1.3.1.1); or, when the sequence was not
- *                                followed, 20 000 bytes from the server (graphics flowing)
+ *                                Active (≥ 300 bytes); a licensing exchange with a large New License
+ *                                Request is taken for it (capabilities then stamped early)
+ *   active                       the server's fourth small PDU after Confirm Active: its side of the
+ *                                connection finalization is Synchronize, Control (Cooperate), Control
+ *                                (Granted Control), Font Map (MS-RDPBCGR 1.3.1.1); a large server PDU
+ *                                before that restarts the count (it was a licensing exchange); or
+ *                                20 000 bytes from the server (graphics flowing), counted after Confirm
+ *                                Active when the sequence could be followed
  *
  * Record bodies are turned into plaintext sizes with the negotiated suite's overhead (AEAD tag and
  * explicit nonce, CBC IV/MAC/padding). In TLS 1.3 the client's first protected record is its
  * Finished and server records before it are its encrypted handshake: neither is data.
  */
 import { cipherSuiteInfo } from '../protocols/tls/decrypt/suites.js';
+import { isTls13Version } from '../protocols/tls/server-hello.js';
 import type { PhaseMachine } from './phase-machine.js';
 
 /** Bytes of server application data after which a keyless RDP session is taken to be active. */
@@ -68,7 +74,7 @@ export class KeylessRdpInference {
 
   /** The negotiated version and suite (ServerHello), for the record overhead. */
   setSuite(version: number | null, suite: number | null): void {
-    this.tls13 = version === 0x0304;
+    this.tls13 = version !== null && isTls13Version(version);
     const info = suite === null ? undefined : cipherSuiteInfo(suite);
     if (info === undefined) this.overhead = this.tls13 ? 17 : 24;
     else if (info.mode === 'cbc') this.overhead = (version !== null && version >= 0x0302 ? info.blockSize : 0) + info.macLength + info.blockSize / 2;
@@ -76,7 +82,7 @@ export class KeylessRdpInference {
     else this.overhead = info.tagLength + (info.mode === 'chacha20' ? 0 : 8);
   }
 
-  /** One encrypted record after the TLS handshake (or an encrypted PDU of Standard RDP Security when `plain`). */
+  /** One encrypted record after the TLS handshake (or an encrypted server PDU of Standard RDP Security when `plain`). */
   record(dir: 0 | 1, contentType: number, length: number, selected: number | null, frame: number, ts: number, plain = false): void {
     if (!plain && contentType !== CONTENT_APPLICATION_DATA) return;
     const m = this.machine;
@@ -86,17 +92,7 @@ export class KeylessRdpInference {
     }
     const size = plain ? length : Math.max(0, length - (this.overhead < 0 ? 24 : this.overhead));
     if (dir === 1) {
-      this.serverBytes += length;
-      if (size > TINY) this.serverSinceClient++;
-      if (m.has('credssp') && !m.has('mcs') && size > TINY) this.credsspServerRecords++;
-      if (m.has('mcs')) this.serverAfterMcs++;
-      if (m.has('secure-settings') && !m.has('licensing')) m.reach('licensing', frame, ts, true);
-      if (m.has('licensing') && size >= DEMAND_ACTIVE_MIN) {
-        this.bigServerFrame = frame;
-        this.bigServerTs = ts;
-      }
-      if (this.serverAfterConfirm >= 0 && ++this.serverAfterConfirm === SERVER_FINALIZATION_PDUS) m.reach('active', frame, ts, true);
-      if (this.serverBytes >= ACTIVE_INFERENCE_BYTES && !m.has('active')) m.reach('active', frame, ts, true);
+      this.server(size, length, frame, ts);
       return;
     }
     if (plain) return;
@@ -109,11 +105,35 @@ export class KeylessRdpInference {
       m.reach('mcs', frame, ts, true);
     } else if (m.has('mcs') && !m.has('secure-settings') && this.serverAfterMcs > 0 && size >= CLIENT_INFO_MIN) {
       m.reach('secure-settings', frame, ts, true);
-    } else if (m.has('licensing') && !m.has('capabilities') && this.bigServerFrame > 0 && size >= CONFIRM_ACTIVE_MIN) {
-      m.reach('capabilities', this.bigServerFrame, this.bigServerTs, true);
+    } else if (m.has('licensing') && this.bigServerFrame > 0 && size >= CONFIRM_ACTIVE_MIN) {
+      // A large client PDU answering a large server one: Confirm Active after Demand Active (or, in a
+      // licensing exchange, a New License Request after a License Request: the finalization count
+      // below then restarts at the next such pair).
+      if (!m.has('capabilities')) m.reach('capabilities', this.bigServerFrame, this.bigServerTs, true);
       this.serverAfterConfirm = 0;
     }
     this.serverSinceClient = 0;
     this.bigServerFrame = 0;
+  }
+
+  private server(size: number, length: number, frame: number, ts: number): void {
+    const m = this.machine;
+    if (size > TINY) this.serverSinceClient++;
+    if (m.has('credssp') && !m.has('mcs') && size > TINY) this.credsspServerRecords++;
+    if (m.has('mcs')) this.serverAfterMcs++;
+    if (m.has('secure-settings') && !m.has('licensing')) m.reach('licensing', frame, ts, true);
+    if (m.has('licensing') && size >= DEMAND_ACTIVE_MIN) {
+      this.bigServerFrame = frame;
+      this.bigServerTs = ts;
+      // Not a finalization PDU (those are a few dozen bytes): what went before was not Confirm Active.
+      if (!m.has('active')) this.serverAfterConfirm = -1;
+    } else if (this.serverAfterConfirm >= 0 && ++this.serverAfterConfirm === SERVER_FINALIZATION_PDUS) {
+      m.reach('active', frame, ts, true);
+    }
+    // Graphics volume: counted from the start while the sequence is not readable, but once Client Info
+    // was recognised only after Confirm Active (connect-time auto-detection and licensing can carry
+    // kilobytes before the session is active).
+    if (!m.has('secure-settings') || this.serverAfterConfirm >= 0 || m.has('capabilities')) this.serverBytes += length;
+    if (this.serverBytes >= ACTIVE_INFERENCE_BYTES && !m.has('active')) m.reach('active', frame, ts, true);
   }
 }

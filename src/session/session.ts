@@ -155,9 +155,15 @@ export class Session {
         // created when the scanner finds one. On SMB only session setups are scanned.
         const scanner = new GssKerberosScanner((e) => this.ensure(conn, 'other').onEvent(e));
         if (!SMB_PORTS.has(conn.server.port)) return scanner;
-        return new SmbSessionSetupFilter(scanner, () => {
-          conn.stopFollowing = true;
-        });
+        // Followed from the first byte when the SYN was captured; otherwise picked up mid-stream.
+        const fromStart = conn.syns.length > 0;
+        return new SmbSessionSetupFilter(
+          scanner,
+          () => {
+            conn.stopFollowing = true;
+          },
+          fromStart,
+        );
       }
       return null;
     }

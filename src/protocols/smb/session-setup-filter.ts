@@ -6,10 +6,16 @@
  * passes only the bytes of those messages to the decoder behind it (the GSS Kerberos scanner):
  * file data, which is most of an SMB stream, is passed over without being looked at.
  *
- * A direction whose first bytes are not a session-service header followed by an SMB protocol
- * id (or a NetBIOS session request/response/keep-alive), or that had a gap, is no longer
- * followed: its framing cannot be trusted. When neither direction is followed any more,
- * `onDone` tells the session layer that the connection needs no more decoding.
+ * A stream followed from its first byte must start with a session-service header and an SMB
+ * protocol id (or a NetBIOS session request/response/keep-alive); if it does not, the direction is
+ * not SMB and is given up. A stream picked up in the middle (capture started late), or a direction
+ * after a gap, is re-synchronised on the next SMB2/SMB1 header (`00 len24 FE|FF 'SMB'`, with SMB2's
+ * fixed StructureSize 64), searching at most RESYNC_BUDGET bytes before giving up; the bytes
+ * searched are passed on as they are, since a session setup may have begun before them. Bytes that
+ * break the framing of a direction that was in step (not SMB after all) are searched the same way,
+ * without being passed on. When neither
+ * direction is followed any more, `onDone` tells the session layer the connection needs no more
+ * decoding.
  */
 import type { ChunkInfo, Dir, StreamDecoder } from '../stream.js';
 
@@ -24,6 +30,11 @@ const NBSS_MESSAGE = 0x00;
 const NBSS_CONTROL_FIRST = 0x81;
 const NBSS_CONTROL_LAST = 0x85;
 
+/** Bytes searched for a header to re-synchronise on before the direction is given up. */
+export const RESYNC_BUDGET = 1 << 20;
+const SMB2_HEADER = 64;
+const SMB1_HEADER = 32;
+
 const SMB2_SESSION_SETUP = 0x0001;
 const SMB1_SESSION_SETUP_ANDX = 0x73;
 
@@ -34,25 +45,59 @@ class Framing {
   /** Bytes of the current message still to come after its header, and whether they are passed on. */
   remaining = 0;
   pass = false;
-  /** Framing lost (not SMB, or a gap): the direction is passed over. */
+  /** Framing lost for good (not SMB, or no header found within the budget): the direction is passed over. */
   lost = false;
+  /** Looking for a header to re-synchronise on, and bytes searched so far. */
+  searching: boolean;
+  searched = 0;
+  /** While searching, pass the bytes on as they are (after a gap or a mid-stream start, not after bytes that broke the framing). */
+  scanWhileSearching: boolean;
+  /** Messages framed so far, and whether the framing was ever re-established (after a gap or mid-stream). */
+  messages = 0;
+  resynced = false;
   readonly header = new Uint8Array(HEADER);
+  constructor(fromStart: boolean) {
+    this.searching = !fromStart;
+    this.resynced = !fromStart;
+    this.scanWhileSearching = !fromStart;
+  }
 }
 
 export class SmbSessionSetupFilter implements StreamDecoder {
-  private readonly dirs: readonly [Framing, Framing] = [new Framing(), new Framing()];
+  private readonly dirs: readonly [Framing, Framing];
   private done = false;
 
+  /** `fromStart`: the streams are followed from their first byte (the SYN was captured). */
   constructor(
     private readonly inner: StreamDecoder,
     private readonly onDone: () => void,
-  ) {}
+    fromStart = true,
+  ) {
+    this.dirs = [new Framing(fromStart), new Framing(fromStart)];
+  }
 
   push(dir: Dir, data: Uint8Array, info: ChunkInfo): void {
     const f = this.dirs[dir];
     const n = data.length;
     let p = 0;
     while (p < n && !f.lost) {
+      if (f.searching) {
+        // Until the framing is back, the bytes are scanned as they are (a session setup may have
+        // started before the capture or the gap).
+        const q = findHeader(data, p);
+        if (f.scanWhileSearching) this.inner.push(dir, data.subarray(p, q < 0 ? n : q), info);
+        if (q < 0) {
+          f.searched += n - p;
+          if (f.searched > RESYNC_BUDGET) this.lose(f);
+          return;
+        }
+        f.searching = false;
+        f.scanWhileSearching = false;
+        f.searched = 0;
+        f.have = 0;
+        p = q;
+        continue;
+      }
       if (f.remaining > 0) {
         const take = Math.min(f.remaining, n - p);
         if (f.pass) this.inner.push(dir, data.subarray(p, p + take), info);
@@ -90,21 +135,30 @@ export class SmbSessionSetupFilter implements StreamDecoder {
     f.have = 0;
     const length = (h[1]! << 16) | (h[2]! << 8) | h[3]!;
     const smb = h[0] === NBSS_MESSAGE && length >= SMB_PREFIX && h[5] === 0x53 && h[6] === 0x4d && h[7] === 0x42; // 'SMB'
-    if (!smb) {
-      this.lose(f);
+    const id = h[4]!;
+    if (!smb || (id !== 0xfe && id !== 0xff && id !== 0xfd && id !== 0xfc)) {
+      this.unframed(f);
       return;
     }
-    const id = h[4]!;
+    f.messages++;
     // 0xFE: SMB2/3; 0xFF: SMB1; 0xFD (transform: encrypted) and 0xFC (compressed) carry no readable token.
     if (id === 0xfe) f.pass = (h[NBSS_HEADER + 12]! | (h[NBSS_HEADER + 13]! << 8)) === SMB2_SESSION_SETUP;
     else if (id === 0xff) f.pass = h[NBSS_HEADER + 4] === SMB1_SESSION_SETUP_ANDX;
-    else if (id === 0xfd || id === 0xfc) f.pass = false;
-    else {
-      this.lose(f);
-      return;
-    }
+    else f.pass = false;
     f.remaining = length - SMB_PREFIX;
     if (f.pass) this.inner.push(dir, h.subarray(NBSS_HEADER), info);
+  }
+
+  /** Bytes that are not a message header: not SMB at the start of a stream, lost framing later. */
+  private unframed(f: Framing): void {
+    f.pass = false;
+    f.remaining = 0;
+    if (f.messages === 0 && !f.resynced) this.lose(f);
+    else {
+      f.searching = true;
+      f.resynced = true;
+      f.scanWhileSearching = false;
+    }
   }
 
   private lose(f: Framing): void {
@@ -119,11 +173,40 @@ export class SmbSessionSetupFilter implements StreamDecoder {
   gap(dir: Dir, length: number, info: ChunkInfo): void {
     const f = this.dirs[dir];
     if (f.lost) return;
+    // The scanner forgets what it held; this direction looks for the next header.
     this.inner.gap(dir, length, info);
-    this.lose(f);
+    f.searching = true;
+    f.resynced = true;
+    f.scanWhileSearching = true;
+    f.have = 0;
+    f.remaining = 0;
+    f.pass = false;
   }
 
   end(dir: Dir, info: ChunkInfo): void {
     this.inner.end(dir, info);
   }
+}
+
+/**
+ * Offset of the next plausible SMB2/SMB1 message header at or after `from` (session-service
+ * message type 0, a length that holds the SMB header, the protocol id, and for SMB2 its
+ * StructureSize of 64), or -1. A header cut by the end of the chunk is found in a later message.
+ */
+function findHeader(b: Uint8Array, from: number): number {
+  for (let i = b.indexOf(0x53, from + 5); i >= 0 && i + 2 < b.length; i = b.indexOf(0x53, i + 1)) {
+    // i is the 'S' of 'SMB': the header starts 5 bytes before it.
+    if (b[i + 1] !== 0x4d || b[i + 2] !== 0x42) continue;
+    const h = i - 5;
+    if (b[h] !== NBSS_MESSAGE) continue;
+    const id = b[h + 4];
+    const length = (b[h + 1]! << 16) | (b[h + 2]! << 8) | b[h + 3]!;
+    if (id === 0xfe) {
+      if (length < SMB2_HEADER) continue;
+      if (h + 10 <= b.length && (b[h + 8]! | (b[h + 9]! << 8)) !== SMB2_HEADER) continue;
+      return h;
+    }
+    if (id === 0xff && length >= SMB1_HEADER) return h;
+  }
+  return -1;
 }

@@ -35,11 +35,12 @@ function harness(hold: number, maxBytes?: number, maxFrames?: number) {
   const f = newFrame();
   const push = (index: number, ts: number, len: number): void => {
     f.index = index;
+    f.origLen = 0;
     f.ts = ts;
     f.tsSec = Math.floor(ts);
     f.tsNsec = Math.round((ts - Math.floor(ts)) * 1e9);
     f.caplen = len;
-    f.origLen = len + 10;
+    f.origLen = index > 1e9 ? index : len + 10;
     f.linkType = 1;
     // The source reuses its buffer: the line must have copied the bytes.
     f.data = Uint8Array.from({ length: len }, (_, i) => (index * 7 + i) & 0xff);
@@ -127,5 +128,32 @@ describe('DelayLine', () => {
     h.line.flush();
     expect(h.out.map((o) => o.index)).toEqual(sizes.map((_, i) => i + 1));
     for (const o of h.out) expect(o.bytes).toEqual(expected(o.index, sizes[o.index - 1]!));
+  });
+
+  it('a frame without a timestamp is due at once: it does not hold back the frames behind it', () => {
+    const h = harness(1);
+    h.send(1, NaN, 30);
+    for (let i = 2; i <= 10; i++) h.send(i, 100 + i, 30);
+    expect(h.out.map((o) => o.index)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]); // 110 − 1 s: up to frame 9 (109)
+  });
+
+  it('zero-length frames are held like the others and do not force anything out early', () => {
+    const h = harness(100, 1000, 100);
+    h.send(1, 1, 0);
+    h.send(2, 2, 10);
+    h.send(3, 3, 0);
+    h.send(4, 4, 990);
+    expect(h.out).toHaveLength(0);
+    expect(h.line.early).toBe(0);
+    h.line.flush();
+    expect(h.out.map((o) => [o.index, o.bytes.length])).toEqual([[1, 0], [2, 10], [3, 0], [4, 990]]);
+  });
+
+  it('frame numbers and wire lengths beyond 2^31 come out unchanged', () => {
+    const h = harness(0);
+    h.send(3_000_000_000, 1, 20);
+    h.line.flush();
+    expect(h.out[0]!.index).toBe(3_000_000_000);
+    expect(h.out[0]!.origLen).toBe(3_000_000_000);
   });
 });

@@ -68,4 +68,37 @@ describe('KeylessRdpInference', () => {
     rec(1, 162, 9); rec(0, 433, 10); rec(1, 95, 11); rec(0, 126, 12); rec(0, 467, 13);
     expect(Object.fromEntries(m.phases.map((p) => [p.name, p.frame]))).toEqual({ credssp: 6, mcs: 13 });
   });
+
+  // From HYBRID_EX_SESSION's Client Info on: what comes before it, then a tail.
+  const upToClientInfo = HYBRID_EX_SESSION.slice(0, 14);
+  const finalization: Step[] = [
+    [0, 550, 'Confirm Active'], [0, 36, 'Synchronize'], [0, 40, 'Control'], [0, 40, 'Control'], [0, 40, 'Font List'],
+    [1, 36, 'Synchronize'], [1, 40, 'Control'], [1, 40, 'Control'], [1, 40, 'Font Map'], [1, 9000, 'graphics'],
+  ];
+
+  it('a licensing exchange with a large New License Request does not make the session active before its Font Map', () => {
+    const steps: Step[] = [
+      ...upToClientInfo,
+      [1, 400, 'License Request'], [0, 350, 'New License Request'], [1, 60, 'Platform Challenge'], [0, 80, 'Platform Challenge Response'],
+      [1, 1500, 'New License'], [1, 470, 'Demand Active'], ...finalization,
+    ];
+    const fontMap = steps.findIndex((x) => x[2] === 'Font Map') + 1;
+    const phases = run(0xc02f, gcm, HYBRID_EX, steps);
+    // Demand Active is taken at the License Request (documented limitation), active is right.
+    expect(phases).toEqual({ credssp: 1, mcs: 7, 'secure-settings': 14, licensing: 15, capabilities: 15, active: fontMap });
+  });
+
+  it('connect-time auto-detection (bandwidth payloads) before licensing does not count as graphics', () => {
+    const steps: Step[] = [
+      ...upToClientInfo,
+      [1, 20, 'RTT Measure Request'], [0, 12, 'RTT Measure Response'], [1, 20, 'Bandwidth Measure Start'],
+      [1, 15000, 'Bandwidth Measure Payload'], [1, 15000, 'Bandwidth Measure Payload'], [1, 20, 'Bandwidth Measure Stop'], [0, 20, 'Network Characteristics Result'],
+      [1, 30, 'License Error (valid client)'], [1, 470, 'Demand Active'], ...finalization,
+    ];
+    const demandActive = steps.findIndex((x) => x[2] === 'Demand Active') + 1;
+    const fontMap = steps.findIndex((x) => x[2] === 'Font Map') + 1;
+    const phases = run(0xc02f, gcm, HYBRID_EX, steps);
+    // Licensing is stamped at the first auto-detect request (documented limitation).
+    expect(phases).toEqual({ credssp: 1, mcs: 7, 'secure-settings': 14, licensing: 15, capabilities: demandActive, active: fontMap });
+  });
 });

@@ -36,7 +36,7 @@ describe('KeyLogFollower', () => {
     expect(secrets.sources).toHaveLength(1);
   });
 
-  it('a key log written again from the start is read again (nothing counted twice)', () => {
+  it('a key log written again from the start, shorter or longer, is read again (nothing counted twice)', () => {
     const path = join(tmp, 'b.keylog');
     const secrets = new Secrets();
     const k = new KeyLogFollower(secrets, path);
@@ -45,6 +45,21 @@ describe('KeyLogFollower', () => {
     writeFileSync(path, LINES[4] + '\n');
     k.poll();
     expect(secrets.sources[0]!.added).toBe(5);
+    // Written again, longer than before: the first lines are stored already, the rest are new.
+    writeFileSync(path, LINES.join('\n') + '\n');
+    k.poll();
+    expect(secrets.sources[0]).toMatchObject({ added: LINES.length, badLines: 0 });
+  });
+
+  it('a line too long to be a key log line is passed over to its end, not counted as a bad line', () => {
+    const path = join(tmp, 'd.keylog');
+    const secrets = new Secrets();
+    const k = new KeyLogFollower(secrets, path);
+    writeFileSync(path, LINES[0] + '\n' + 'x'.repeat(5000));
+    k.poll();
+    appendFileSync(path, 'y'.repeat(300) + '\n' + LINES[1] + '\n');
+    k.poll();
+    expect(secrets.sources[0]).toMatchObject({ added: 2, badLines: 0 });
   });
 
   it('a bad line is counted, the others kept', () => {

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GssKerberosScanner } from '../../../../src/protocols/kerberos/gss-scanner.js';
-import { SmbSessionSetupFilter } from '../../../../src/protocols/smb/session-setup-filter.js';
+import { RESYNC_BUDGET, SmbSessionSetupFilter } from '../../../../src/protocols/smb/session-setup-filter.js';
 import type { ChunkInfo, Dir, StreamDecoder } from '../../../../src/protocols/stream.js';
 import { CORPUS, HAVE_CORPUS, HAVE_TSHARK, TSHARK } from '../../../helpers/shared.js';
 
@@ -29,22 +29,29 @@ function streams(file: string): [Uint8Array, Uint8Array] {
   return [Buffer.from(parts[0].join(''), 'hex'), Buffer.from(parts[1].join(''), 'hex')];
 }
 
-/** NetBIOS lengths of the session-setup messages of each direction (client = from the lower port's peer). */
-function sessionSetupBytes(file: string): [number, number] {
+/** NetBIOS lengths of the session-setup messages of each direction, in order (client → port 445 first). */
+function sessionSetupLengths(file: string): [number[], number[]] {
   const out = execFileSync(TSHARK, ['-r', file, '-Y', 'smb.cmd == 0x73 || smb2.cmd == 1', '-T', 'fields', '-e', 'nbss.length', '-e', 'tcp.dstport'], { encoding: 'utf8' });
-  const sum: [number, number] = [0, 0];
+  const lens: [number[], number[]] = [[], []];
   for (const line of out.trim().split('\n')) {
     const [len, dport] = line.split('\t');
-    for (const l of len!.split(',')) sum[dport === '445' ? 0 : 1] += Number(l);
+    for (const l of len!.split(',')) lens[dport === '445' ? 0 : 1].push(Number(l));
   }
-  return sum;
+  return lens;
+}
+
+function sessionSetupBytes(file: string): [number, number] {
+  const [c, s] = sessionSetupLengths(file);
+  return [c.reduce((a, b) => a + b, 0), s.reduce((a, b) => a + b, 0)];
 }
 
 class Collect implements StreamDecoder {
   readonly bytes: [number, number] = [0, 0];
+  readonly data: [number[], number[]] = [[], []];
   gaps = 0;
   push(dir: Dir, data: Uint8Array): void {
     this.bytes[dir] += data.length;
+    if (this.data[dir].length < 1 << 16) this.data[dir].push(...data);
   }
   gap(): void {
     this.gaps++;
@@ -73,6 +80,19 @@ describe.skipIf(!HAVE_TSHARK || !HAVE_CORPUS || !existsSync(SMB1) || !existsSync
       feed(f, 0, c2s, []);
       feed(f, 1, s2c, []);
       expect(sink.bytes).toEqual(want);
+      // What was passed on is those messages, one after the other: each an SMB header of a session setup.
+      const lens = sessionSetupLengths(file);
+      for (const dir of [0, 1] as const) {
+        let at = 0;
+        for (const len of lens[dir]) {
+          const b = sink.data[dir];
+          expect(String.fromCharCode(b[at + 1]!, b[at + 2]!, b[at + 3]!)).toBe('SMB');
+          if (b[at] === 0xfe) expect(b[at + 12]! | (b[at + 13]! << 8)).toBe(1);
+          else expect([b[at], b[at + 4]]).toEqual([0xff, 0x73]);
+          at += len;
+        }
+        expect(at).toBe(sink.data[dir].length);
+      }
       expect(done).toBe(0);
     });
   }
@@ -126,16 +146,41 @@ describe.skipIf(!HAVE_TSHARK || !HAVE_CORPUS || !existsSync(SMB1) || !existsSync
     expect(sink.bytes[0]).toBe(sessionSetupBytes(SMB1)[0]);
   });
 
-  it('a gap ends the direction (its framing is lost) and is passed on once', () => {
+  it('after a gap the direction re-synchronises on the next SMB header (the session setup after it is still passed on)', () => {
     const [c2s] = streams(SMB2);
+    const want = sessionSetupBytes(SMB2);
     const sink = new Collect();
     const f = new SmbSessionSetupFilter(sink, () => {});
     f.push(0, c2s.subarray(0, 50), INFO);
     f.gap(0, 100, INFO);
     f.push(0, c2s.subarray(150), INFO);
-    f.gap(0, 100, INFO);
-    expect(sink.bytes[0]).toBe(0);
     expect(sink.gaps).toBe(1);
+    // Up to the next message boundary (walking the NetBIOS lengths) the bytes are scanned as they are.
+    let next = 0;
+    while (next < 150) next += 4 + ((c2s[next + 1]! << 16) | (c2s[next + 2]! << 8) | c2s[next + 3]!);
+    expect(sink.bytes[0]).toBe(want[0] + (next - 150));
+  });
+
+  it('picked up mid-stream (no SYN), it finds the KRB-ERROR 37 whatever the start point', () => {
+    const [c2s, s2c] = streams(SMB1);
+    for (const cut of [1, 37, 100, 200, 250]) {
+      const errs: number[] = [];
+      const f = new SmbSessionSetupFilter(new GssKerberosScanner((e) => errs.push((e as { errorCode?: number }).errorCode ?? -1)), () => {}, false);
+      f.push(0, c2s.subarray(cut), INFO);
+      f.push(1, s2c.subarray(cut), INFO);
+      expect(errs, `from byte ${cut}`).toEqual([37]);
+    }
+  });
+
+  it('picked up mid-stream, bytes that never show an SMB header are given up after the search budget', () => {
+    let done = 0;
+    const f = new SmbSessionSetupFilter(new Collect(), () => done++, false);
+    const junk = Uint8Array.from({ length: 64 * 1024 }, (_, i) => (i * 131 + 7) & 0xff);
+    for (let i = 0; i <= RESYNC_BUDGET / junk.length; i++) {
+      f.push(0, junk, INFO);
+      f.push(1, junk, INFO);
+    }
+    expect(done).toBe(1);
   });
 
   it('every prefix of a real stream is taken without throwing', () => {
