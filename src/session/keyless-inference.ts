@@ -69,6 +69,8 @@ export class KeylessRdpInference {
   private serverBytes = 0;
   /** Server records since the client's Confirm Active (-1 before it). */
   private serverAfterConfirm = -1;
+  /** Client Info was recognised here, in the record sequence (not seen decoded, as with Standard RDP Security). */
+  private clientInfoRecognised = false;
 
   constructor(private readonly machine: PhaseMachine) {}
 
@@ -105,6 +107,7 @@ export class KeylessRdpInference {
       m.reach('mcs', frame, ts, true);
     } else if (m.has('mcs') && !m.has('secure-settings') && this.serverAfterMcs > 0 && size >= CLIENT_INFO_MIN) {
       m.reach('secure-settings', frame, ts, true);
+      this.clientInfoRecognised = true;
     } else if (m.has('licensing') && this.bigServerFrame > 0 && size >= CONFIRM_ACTIVE_MIN) {
       // A large client PDU answering a large server one: Confirm Active after Demand Active (or, in a
       // licensing exchange, a New License Request after a License Request: the finalization count
@@ -131,9 +134,9 @@ export class KeylessRdpInference {
       m.reach('active', frame, ts, true);
     }
     // Graphics volume: counted from the start while the sequence is not readable, but once Client Info
-    // was recognised only after Confirm Active (connect-time auto-detection and licensing can carry
-    // kilobytes before the session is active).
-    if (!m.has('secure-settings') || this.serverAfterConfirm >= 0 || m.has('capabilities')) this.serverBytes += length;
+    // was recognised in it, only after Confirm Active (connect-time auto-detection and licensing can
+    // carry kilobytes before the session is active).
+    if (!this.clientInfoRecognised || this.serverAfterConfirm >= 0 || m.has('capabilities')) this.serverBytes += length;
     if (this.serverBytes >= ACTIVE_INFERENCE_BYTES && !m.has('active')) m.reach('active', frame, ts, true);
   }
 }
