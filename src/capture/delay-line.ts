@@ -10,7 +10,7 @@
  * logs (counted in `early`), and a frame larger than the whole ring is not held at all.
  * `beforeRelease` runs before frames are released on time, at most every `POLL_SECONDS` of capture
  * time (so a hold shorter than that guarantees nothing), and always at `flush()` (end of capture).
- * A frame without a timestamp (pcapng SPB) is due at once.
+ * A frame without a timestamp (pcapng SPB) is released with the next frame that has one.
  */
 import type { DecodeIssue } from '../core/issues.js';
 import { newFrame, type EmbeddedSecrets, type Frame, type InterfaceInfo } from './frame.js';
@@ -87,7 +87,7 @@ export class DelayLine implements FrameSink {
     meta[m + 10] = n;
     if (!Number.isFinite(f.ts)) return;
     const due = f.ts - this.holdSeconds;
-    // `!(ts > due)`: a held frame without a timestamp (NaN) is due at once.
+    // `!(ts > due)`: a held frame without a timestamp (NaN) goes with this one.
     if (this.count > 0 && !(this.ts[this.head]! > due)) {
       if (f.ts - this.lastPoll >= POLL_SECONDS) {
         this.lastPoll = f.ts;
@@ -127,8 +127,10 @@ export class DelayLine implements FrameSink {
   /** Whether [at, at+n) overlaps bytes still held. */
   private overlapsHeld(at: number, n: number): boolean {
     if (n === 0 || this.heldBytes === 0) return false;
-    const m = this.head * META;
-    const start = this.meta[m + 9]!;
+    // The held bytes start at the oldest held frame that has any (an empty frame's offset says nothing).
+    let slot = this.head;
+    while (this.meta[slot * META + 10] === 0) slot = (slot + 1) % this.slots;
+    const start = this.meta[slot * META + 9]!;
     const end = this.writeAt;
     // Held bytes run from `start` to `end`, possibly wrapped past the end of the ring.
     if (start < end) return at < end && at + n > start;

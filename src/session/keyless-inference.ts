@@ -22,7 +22,7 @@
  *                                (Granted Control), Font Map (MS-RDPBCGR 1.3.1.1); a large server PDU
  *                                before that restarts the count (it was a licensing exchange); or
  *                                20 000 bytes from the server (graphics flowing), counted after Confirm
- *                                Active when the sequence could be followed
+ *                                Active when the sequence could be followed (200 000 in all otherwise)
  *
  * Record bodies are turned into plaintext sizes with the negotiated suite's overhead (AEAD tag and
  * explicit nonce, CBC IV/MAC/padding). In TLS 1.3 the client's first protected record is its
@@ -34,6 +34,8 @@ import type { PhaseMachine } from './phase-machine.js';
 
 /** Bytes of server application data after which a keyless RDP session is taken to be active. */
 export const ACTIVE_INFERENCE_BYTES = 20_000;
+/** Server bytes counted from the start after which it is taken to be active whatever was recognised. */
+export const ACTIVE_FALLBACK_BYTES = 200_000;
 /** A server record this small between two client records is the HYBRID_EX Early User Authorization Result (4 bytes), not a reply. */
 const TINY = 8;
 /** Client PDUs at least this large after the Connect Response: Client Info (MCS joins and attach requests are ~8–20 bytes). */
@@ -63,10 +65,11 @@ export class KeylessRdpInference {
   /** Server records answering CredSSP (after the first client TSRequest). */
   private credsspServerRecords = 0;
   private serverAfterMcs = 0;
-  /** The last large server record (a Demand Active candidate) since the last client record. */
+  /** The last large server record after licensing began (a Demand Active candidate). */
   private bigServerFrame = 0;
   private bigServerTs = 0;
   private serverBytes = 0;
+  private allServerBytes = 0;
   /** Server records since the client's Confirm Active (-1 before it). */
   private serverAfterConfirm = -1;
   /** Client Info was recognised here, in the record sequence (not seen decoded, as with Standard RDP Security). */
@@ -98,6 +101,9 @@ export class KeylessRdpInference {
       return;
     }
     if (plain) return;
+    // A client record of a few bytes is no PDU of the sequence (a 1/n-1 record split, an empty
+    // fragment, a keep-alive): it neither starts a phase nor breaks the alternation.
+    if (size <= TINY) return;
     this.clientRecords++;
     const credssp = selected === PROTOCOL_HYBRID || selected === PROTOCOL_HYBRID_EX || selected === null;
     if (this.clientRecords === 1) {
@@ -109,14 +115,14 @@ export class KeylessRdpInference {
       m.reach('secure-settings', frame, ts, true);
       this.clientInfoRecognised = true;
     } else if (m.has('licensing') && this.bigServerFrame > 0 && size >= CONFIRM_ACTIVE_MIN) {
-      // A large client PDU answering a large server one: Confirm Active after Demand Active (or, in a
+      // A large client PDU after a large server one: Confirm Active after Demand Active (or, in a
       // licensing exchange, a New License Request after a License Request: the finalization count
       // below then restarts at the next such pair).
       if (!m.has('capabilities')) m.reach('capabilities', this.bigServerFrame, this.bigServerTs, true);
       this.serverAfterConfirm = 0;
+      this.bigServerFrame = 0;
     }
     this.serverSinceClient = 0;
-    this.bigServerFrame = 0;
   }
 
   private server(size: number, length: number, frame: number, ts: number): void {
@@ -137,6 +143,8 @@ export class KeylessRdpInference {
     // was recognised in it, only after Confirm Active (connect-time auto-detection and licensing can
     // carry kilobytes before the session is active).
     if (!this.clientInfoRecognised || this.serverAfterConfirm >= 0 || m.has('capabilities')) this.serverBytes += length;
-    if (this.serverBytes >= ACTIVE_INFERENCE_BYTES && !m.has('active')) m.reach('active', frame, ts, true);
+    this.allServerBytes += length;
+    // A volume no connect-time exchange reaches: active even when Confirm Active was not recognised.
+    if ((this.serverBytes >= ACTIVE_INFERENCE_BYTES || this.allServerBytes >= ACTIVE_FALLBACK_BYTES) && !m.has('active')) m.reach('active', frame, ts, true);
   }
 }

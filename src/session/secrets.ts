@@ -44,8 +44,8 @@ export class Secrets {
 
 /** Longer than any NSS key log line (a TLS 1.3 line is under 300 characters). */
 const MAX_PARTIAL_LINE = 4096;
-/** Bytes compared at the start of a followed key log to notice it was written again from scratch. */
-const HEAD_CHECK = 64;
+/** Bytes compared where reading stopped, to notice a followed key log was written again from scratch. */
+const TAIL_CHECK = 64;
 
 /**
  * A key log that a running client is still writing (live capture): each `poll()` reads what was
@@ -57,9 +57,9 @@ export class KeyLogFollower {
   private partial = '';
   /** Inside a line too long to be a key log line: what comes up to its end is not kept. */
   private skipping = false;
-  /** The first bytes read last time: a file written again from the start no longer begins with them. */
-  private readonly head = Buffer.alloc(HEAD_CHECK);
-  private headLen = 0;
+  /** The last bytes read: a file written again from scratch no longer has them where reading stopped. */
+  private readonly tail = Buffer.alloc(TAIL_CHECK);
+  private tailLen = 0;
   private readonly summary: SecretSourceSummary;
 
   constructor(
@@ -81,12 +81,12 @@ export class KeyLogFollower {
     let got = 0;
     try {
       const size = fstatSync(fd).size;
-      if (size < this.offset || !this.sameHead(fd)) {
+      if (size < this.offset || !this.sameTail(fd)) {
         // Truncated or written again: read it from the start (stored secrets are kept, duplicates not counted).
         this.offset = 0;
         this.partial = '';
         this.skipping = false;
-        this.headLen = 0;
+        this.tailLen = 0;
       }
       if (size === this.offset) return;
       buf = Buffer.allocUnsafe(size - this.offset);
@@ -95,7 +95,15 @@ export class KeyLogFollower {
         if (n === 0) break;
         got += n;
       }
-      if (this.headLen < HEAD_CHECK) this.headLen = readSync(fd, this.head, 0, HEAD_CHECK, 0);
+      // Remember the bytes just before where the next read starts (from what was read, no second read).
+      const end = this.offset + got;
+      const keep = Math.min(TAIL_CHECK, end);
+      if (got >= keep) buf.copy(this.tail, 0, got - keep, got);
+      else {
+        this.tail.copy(this.tail, 0, this.tailLen - (keep - got), this.tailLen);
+        buf.copy(this.tail, keep - got, 0, got);
+      }
+      this.tailLen = keep;
     } finally {
       closeSync(fd);
     }
@@ -122,11 +130,12 @@ export class KeyLogFollower {
     this.summary.badLines += r.issues.length;
   }
 
-  /** Whether the file still begins with the bytes it began with at the last read. */
-  private sameHead(fd: number): boolean {
-    if (this.headLen === 0) return true;
-    const now = Buffer.alloc(this.headLen);
-    const n = readSync(fd, now, 0, this.headLen, 0);
-    return n === this.headLen && now.equals(this.head.subarray(0, this.headLen));
+  /** Whether the file still holds, just before where reading stopped, the bytes read there last time. */
+  private sameTail(fd: number): boolean {
+    if (this.tailLen === 0) return true;
+    const now = Buffer.alloc(this.tailLen);
+    const n = readSync(fd, now, 0, this.tailLen, this.offset - this.tailLen);
+    return n === this.tailLen && now.equals(this.tail.subarray(0, this.tailLen));
   }
+
 }

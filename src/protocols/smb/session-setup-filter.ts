@@ -11,9 +11,11 @@
  * not SMB and is given up. A stream picked up in the middle (capture started late), or a direction
  * after a gap, is re-synchronised on the next SMB2/SMB1 header (`00 len24 FE|FF 'SMB'`, with SMB2's
  * fixed StructureSize 64), searching at most RESYNC_BUDGET bytes before giving up; the bytes
- * searched are passed on as they are, since a session setup may have begun before them. Bytes that
- * break the framing of a direction that was in step (not SMB after all) are searched the same way,
- * without being passed on. When neither
+ * searched are passed on as they are, since a session setup may have begun before them. Encrypted
+ * (0xFD) and compressed (0xFC) messages are re-synchronisation points too, passed over. Bytes that
+ * break the framing of a direction that was in step are searched the same way, from after the
+ * header that broke it, without being passed on (a header starting inside those bytes, or cut by
+ * the end of a chunk, is missed; the next one is found). When neither
  * direction is followed any more, `onDone` tells the session layer the connection needs no more
  * decoding.
  */
@@ -34,6 +36,9 @@ const NBSS_CONTROL_LAST = 0x85;
 export const RESYNC_BUDGET = 1 << 20;
 const SMB2_HEADER = 64;
 const SMB1_HEADER = 32;
+/** SMB2 TRANSFORM_HEADER (MS-SMB2 2.2.41) and COMPRESSION_TRANSFORM_HEADER (2.2.42). */
+const SMB2_TRANSFORM_HEADER = 52;
+const SMB2_COMPRESSION_HEADER = 16;
 
 const SMB2_SESSION_SETUP = 0x0001;
 const SMB1_SESSION_SETUP_ANDX = 0x73;
@@ -85,7 +90,8 @@ export class SmbSessionSetupFilter implements StreamDecoder {
         // Until the framing is back, the bytes are scanned as they are (a session setup may have
         // started before the capture or the gap).
         const q = findHeader(data, p);
-        if (f.scanWhileSearching) this.inner.push(dir, data.subarray(p, q < 0 ? n : q), info);
+        const upTo = q < 0 ? n : q;
+        if (f.scanWhileSearching && upTo > p) this.inner.push(dir, data.subarray(p, upTo), info);
         if (q < 0) {
           f.searched += n - p;
           if (f.searched > RESYNC_BUDGET) this.lose(f);
@@ -176,6 +182,7 @@ export class SmbSessionSetupFilter implements StreamDecoder {
     // The scanner forgets what it held; this direction looks for the next header.
     this.inner.gap(dir, length, info);
     f.searching = true;
+    f.searched = 0;
     f.resynced = true;
     f.scanWhileSearching = true;
     f.have = 0;
@@ -189,9 +196,9 @@ export class SmbSessionSetupFilter implements StreamDecoder {
 }
 
 /**
- * Offset of the next plausible SMB2/SMB1 message header at or after `from` (session-service
- * message type 0, a length that holds the SMB header, the protocol id, and for SMB2 its
- * StructureSize of 64), or -1. A header cut by the end of the chunk is found in a later message.
+ * Offset of the next plausible SMB message header at or after `from` (session-service message
+ * type 0, a length that holds the header, the protocol id — SMB2, SMB1, transform, compression —
+ * and for SMB2 its StructureSize of 64), or -1. A header cut by the end of the chunk is found in a later message.
  */
 function findHeader(b: Uint8Array, from: number): number {
   for (let i = b.indexOf(0x53, from + 5); i >= 0 && i + 2 < b.length; i = b.indexOf(0x53, i + 1)) {
@@ -207,6 +214,8 @@ function findHeader(b: Uint8Array, from: number): number {
       return h;
     }
     if (id === 0xff && length >= SMB1_HEADER) return h;
+    if (id === 0xfd && length >= SMB2_TRANSFORM_HEADER) return h;
+    if (id === 0xfc && length >= SMB2_COMPRESSION_HEADER) return h;
   }
   return -1;
 }

@@ -156,4 +156,15 @@ describe('DelayLine', () => {
     expect(h.out[0]!.index).toBe(3_000_000_000);
     expect(h.out[0]!.origLen).toBe(3_000_000_000);
   });
+
+  it('an empty frame at the head does not let later bytes be overwritten', () => {
+    const h = harness(3, 14, 5);
+    h.send(1, 1, 7);
+    h.send(2, 2, 0);
+    h.send(3, 3, 13);
+    h.send(4, 4, 7);
+    h.line.flush();
+    expect(h.out.map((o) => o.index)).toEqual([1, 2, 3, 4]);
+    for (const o of h.out) expect(o.bytes).toEqual(expected(o.index, o.caplen));
+  });
 });

@@ -101,4 +101,25 @@ describe('KeylessRdpInference', () => {
     // Licensing is stamped at the first auto-detect request (documented limitation).
     expect(phases).toEqual({ credssp: 1, mcs: 7, 'secure-settings': 14, licensing: 15, capabilities: demandActive, active: fontMap });
   });
+
+  it('a small client PDU between Demand Active and Confirm Active does not lose the sequence', () => {
+    const steps: Step[] = [...upToClientInfo, [1, 30, 'License Error (valid client)'], [1, 470, 'Demand Active'], [0, 30, 'Refresh Rect'], ...finalization];
+    const demandActive = steps.findIndex((x) => x[2] === 'Demand Active') + 1;
+    const fontMap = steps.findIndex((x) => x[2] === 'Font Map') + 1;
+    expect(run(0xc02f, gcm, HYBRID_EX, steps)).toMatchObject({ capabilities: demandActive, active: fontMap });
+  });
+
+  it('client records split 1/n-1 (TLS 1.0 CBC) neither end CredSSP early nor break the sequence', () => {
+    const split = (steps: Step[]): Step[] => steps.flatMap((x): Step[] => (x[0] === 0 ? [[0, 1, 'split byte'], [0, x[1] - 1, x[2]]] : [x]));
+    const m = (steps: Step[]) => {
+      const machine = new PhaseMachine(DIRECT_RDP_PHASES);
+      const k = new KeylessRdpInference(machine);
+      k.setSuite(0x0301, 0x002f);
+      steps.forEach(([dir, n], i) => k.record(dir, 23, 16 + Math.ceil((n + 20 + 1) / 16) * 16 - (0x0301 < 0x0302 ? 16 : 0), HYBRID_EX, i + 1, i + 1));
+      return machine.phases.map((p) => p.name);
+    };
+    // wrong password: the server's last TSRequest carries the error, then it closes
+    expect(m(split([[0, 60], [1, 250], [0, 420], [1, 20]]))).toEqual(['credssp']);
+    expect(m(split(HYBRID_EX_SESSION))).toEqual(['credssp', 'mcs', 'secure-settings', 'licensing', 'capabilities', 'active']);
+  });
 });

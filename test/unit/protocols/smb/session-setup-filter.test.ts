@@ -192,4 +192,33 @@ describe.skipIf(!HAVE_TSHARK || !HAVE_CORPUS || !existsSync(SMB1) || !existsSync
       f.end(1, INFO);
     }
   });
+
+  it('after a gap, encrypted SMB3 messages are stepped over and a later session setup is still passed on', () => {
+    const [c2s] = streams(SMB2);
+    const want = sessionSetupBytes(SMB2)[0];
+    // the session setup of the client stream, as it is on the wire
+    let at = 0;
+    let setup: Uint8Array | null = null;
+    while (at < c2s.length) {
+      const len = 4 + ((c2s[at + 1]! << 16) | (c2s[at + 2]! << 8) | c2s[at + 3]!);
+      if (c2s[at + 4] === 0xfe && (c2s[at + 16]! | (c2s[at + 17]! << 8)) === 1) setup = c2s.subarray(at, at + len);
+      at += len;
+    }
+    expect(setup).not.toBeNull();
+    const transform = new Uint8Array(4 + 60_000);
+    transform.set([0, 0, 0xea, 0x60, 0xfd, 0x53, 0x4d, 0x42]);
+    for (let i = 8; i < transform.length; i++) transform[i] = (i * 89) & 0xff;
+    const sink = new Collect();
+    let done = 0;
+    const f = new SmbSessionSetupFilter(sink, () => done++);
+    f.push(0, c2s.subarray(0, 60), INFO);
+    f.gap(0, 100, INFO);
+    f.push(0, transform.subarray(1000), INFO); // mid-message: scanned as it is until the next header
+    for (let i = 0; i < 20; i++) f.push(0, transform, INFO);
+    const before = sink.bytes[0];
+    expect(before).toBe(transform.length - 1000);
+    f.push(0, setup!, INFO);
+    expect(sink.bytes[0] - before).toBe(want);
+    expect(done).toBe(0);
+  });
 });
