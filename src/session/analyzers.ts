@@ -11,7 +11,8 @@ import { RdpStreamDecoder } from '../protocols/rdp/rdp-decoder.js';
 import type { ChunkInfo, Dir, Sink, StreamDecoder } from '../protocols/stream.js';
 import { TlsStreamDecoder } from '../protocols/tls/tls-decoder.js';
 import type { DecryptorFactory } from '../protocols/tls/decrypt/types.js';
-import { ConnectionRecord, PROTOCOL_HYBRID_EX } from './connection-record.js';
+import { PROTOCOL_HYBRID_EX } from '../codes/rdp-protocols.js';
+import { ConnectionRecord } from './connection-record.js';
 import type { SessionEvent } from './events.js';
 import { InnerRdpDispatcher } from './inner-rdp.js';
 

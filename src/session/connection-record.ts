@@ -2,6 +2,7 @@
  * The session layer's view of one connection: its protocol, the handshake state machine,
  * the facts its events established and the bounded timeline. Fed only by events.
  */
+import { PROTOCOL_RDP } from '../codes/rdp-protocols.js';
 import type { Connection } from '../reassembly/connection.js';
 import type { SessionEvent } from './events.js';
 import {
@@ -24,11 +25,6 @@ export const FIRST_RECORDS_COMPACT = 16;
 
 export type SessionProtocol = 'rdp' | 'rdp-gateway' | 'tls' | 'kerberos' | 'rdp-udp' | 'other';
 
-/** PROTOCOL_* values (MS-RDPBCGR 2.2.1.1.1). */
-export const PROTOCOL_RDP = 0;
-export const PROTOCOL_SSL = 1;
-export const PROTOCOL_HYBRID = 2;
-export const PROTOCOL_HYBRID_EX = 8;
 
 const HANDSHAKE_TYPE_NAMES: Record<string, string> = {
   'krb.as_req': 'AS-REQ', 'krb.as_rep': 'AS-REP', 'krb.tgs_req': 'TGS-REQ', 'krb.tgs_rep': 'TGS-REP', 'krb.ap_req': 'AP-REQ',

@@ -28,7 +28,9 @@
  * explicit nonce, CBC IV/MAC/padding). In TLS 1.3 the client's first protected record is its
  * Finished and server records before it are its encrypted handshake: neither is data.
  */
+import { PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX, PROTOCOL_SSL } from '../codes/rdp-protocols.js';
 import { cipherSuiteInfo } from '../protocols/tls/decrypt/suites.js';
+import { ContentType } from '../protocols/tls/record.js';
 import { isTls13Version } from '../protocols/tls/server-hello.js';
 import type { PhaseMachine } from './phase-machine.js';
 
@@ -48,11 +50,6 @@ const DEMAND_ACTIVE_MIN = 150;
 /** Server PDUs of the connection finalization, the last being Font Map. */
 const SERVER_FINALIZATION_PDUS = 4;
 
-const PROTOCOL_SSL = 1;
-const PROTOCOL_HYBRID = 2;
-const PROTOCOL_HYBRID_EX = 8;
-
-const CONTENT_APPLICATION_DATA = 23;
 
 export class KeylessRdpInference {
   private overhead = -1;
@@ -89,7 +86,7 @@ export class KeylessRdpInference {
 
   /** One encrypted record after the TLS handshake (or an encrypted server PDU of Standard RDP Security when `plain`). */
   record(dir: 0 | 1, contentType: number, length: number, selected: number | null, frame: number, ts: number, plain = false): void {
-    if (!plain && contentType !== CONTENT_APPLICATION_DATA) return;
+    if (!plain && contentType !== ContentType.applicationData) return;
     const m = this.machine;
     if (!plain && this.tls13 && !this.pastFinished) {
       if (dir === 0) this.pastFinished = true;

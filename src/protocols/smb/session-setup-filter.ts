@@ -57,13 +57,12 @@ class Framing {
   searched = 0;
   /** While searching, pass the bytes on as they are (after a gap or a mid-stream start, not after bytes that broke the framing). */
   scanWhileSearching: boolean;
-  /** Messages framed so far, and whether the framing was ever re-established (after a gap or mid-stream). */
-  messages = 0;
-  resynced = false;
+  /** At the first byte of a stream followed from its start, before any message: bytes that are not SMB here mean the stream is not SMB. */
+  atStart: boolean;
   readonly header = new Uint8Array(HEADER);
   constructor(fromStart: boolean) {
+    this.atStart = fromStart;
     this.searching = !fromStart;
-    this.resynced = !fromStart;
     this.scanWhileSearching = !fromStart;
   }
 }
@@ -146,7 +145,7 @@ export class SmbSessionSetupFilter implements StreamDecoder {
       this.unframed(f);
       return;
     }
-    f.messages++;
+    f.atStart = false;
     // 0xFE: SMB2/3; 0xFF: SMB1; 0xFD (transform: encrypted) and 0xFC (compressed) carry no readable token.
     if (id === 0xfe) f.pass = (h[NBSS_HEADER + 12]! | (h[NBSS_HEADER + 13]! << 8)) === SMB2_SESSION_SETUP;
     else if (id === 0xff) f.pass = h[NBSS_HEADER + 4] === SMB1_SESSION_SETUP_ANDX;
@@ -159,10 +158,9 @@ export class SmbSessionSetupFilter implements StreamDecoder {
   private unframed(f: Framing): void {
     f.pass = false;
     f.remaining = 0;
-    if (f.messages === 0 && !f.resynced) this.lose(f);
+    if (f.atStart) this.lose(f);
     else {
       f.searching = true;
-      f.resynced = true;
       f.scanWhileSearching = false;
     }
   }
@@ -183,7 +181,7 @@ export class SmbSessionSetupFilter implements StreamDecoder {
     this.inner.gap(dir, length, info);
     f.searching = true;
     f.searched = 0;
-    f.resynced = true;
+    f.atStart = false;
     f.scanWhileSearching = true;
     f.have = 0;
     f.remaining = 0;
