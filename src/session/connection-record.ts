@@ -216,7 +216,7 @@ export class ConnectionRecord {
       case 'rdp.encrypted_pdu':
         // Standard RDP Security: the first encrypted client PDU after the security exchange is Client Info.
         if (dir === 0 && m.has('mcs')) m.reach('secure-settings', frame, ts, true);
-        if (dir === 1) this.inferFromRecord(1, 0, e.length, frame, ts, true);
+        this.inferFromRecord(dir === 1 ? 1 : 0, 0, e.length, frame, ts, true);
         break;
       // ---------------- TLS ----------------
       case 'tls.client_hello':

@@ -14,9 +14,21 @@
  *   licensing                    the server's first PDU after Client Info (with connect-time
  *                                auto-detection, MS-RDPBCGR 1.3.1.1 phase 6, that is an auto-detect
  *                                request: licensing is then stamped early)
- *   capabilities                 Demand Active: the last large server PDU before the client's Confirm
- *                                Active (≥ 300 bytes); a licensing exchange with a large New License
- *                                Request is taken for it (capabilities then stamped early)
+ *   capabilities                 Demand Active, never the server's first PDU after Client Info (that
+ *                                one is licensing): the last large server PDU before the client's
+ *                                Confirm Active (≥ 300 bytes), or, with no answer needed, a large
+ *                                server PDU right after a small one with no client PDU between — the
+ *                                end of licensing (ERROR_ALERT STATUS_VALID_CLIENT, 34 bytes),
+ *                                optionally a multitransport request, then Demand Active (the server
+ *                                waits for nothing between them, MS-RDPBCGR 1.3.1.1) — when the small
+ *                                one came after the client's licensing reply (≥ 100 bytes) or no
+ *                                client PDU came since Client Info (the server's only licensing PDU).
+ *                                So a client giving up at Demand Active is not taken to have ended in
+ *                                licensing. Not recognised: a Demand Active right after a large New
+ *                                License that the client never answers; taken for one: a bandwidth
+ *                                measurement of a server that starts connect-time auto-detection
+ *                                without an RTT request. Not with Standard RDP Security, whose client
+ *                                PDUs are not fed here
  *   active                       the server's fourth small PDU after Confirm Active: its side of the
  *                                connection finalization is Synchronize, Control (Cooperate), Control
  *                                (Granted Control), Font Map (MS-RDPBCGR 1.3.1.1); a large server PDU
@@ -71,6 +83,12 @@ export class KeylessRdpInference {
   private serverAfterConfirm = -1;
   /** Client Info was recognised here, in the record sequence (not seen decoded, as with Standard RDP Security). */
   private clientInfoRecognised = false;
+  /** The client answered in the licensing phase with a PDU of a licensing reply's size (New License Request, License Info). */
+  private licensingReply = false;
+  /** Client PDUs since licensing began. */
+  private clientSinceLicensing = 0;
+  /** A small server PDU since the last client PDU (after a licensing reply: the end of licensing). */
+  private smallServerSinceClient = false;
 
   constructor(private readonly machine: PhaseMachine) {}
 
@@ -84,7 +102,7 @@ export class KeylessRdpInference {
     else this.overhead = info.tagLength + (info.mode === 'chacha20' ? 0 : 8);
   }
 
-  /** One encrypted record after the TLS handshake (or an encrypted server PDU of Standard RDP Security when `plain`). */
+  /** One encrypted record after the TLS handshake (or an encrypted PDU of Standard RDP Security when `plain`: its size as sent). */
   record(dir: 0 | 1, contentType: number, length: number, selected: number | null, frame: number, ts: number, plain = false): void {
     if (!plain && contentType !== ContentType.applicationData) return;
     const m = this.machine;
@@ -94,10 +112,15 @@ export class KeylessRdpInference {
     }
     const size = plain ? length : Math.max(0, length - (this.overhead < 0 ? 24 : this.overhead));
     if (dir === 1) {
-      this.server(size, length, frame, ts);
+      this.server(size, length, frame, ts, plain);
       return;
     }
-    if (plain) return;
+    if (plain) {
+      // Standard RDP Security: the phases up to licensing are read in the clear; of the client's
+      // encrypted PDUs only Confirm Active, answering the Demand Active, is recognised.
+      if (size >= CONFIRM_ACTIVE_MIN) this.confirmActive();
+      return;
+    }
     // A client record of a few bytes is no PDU of the sequence (a 1/n-1 record split, an empty
     // fragment, a keep-alive): it neither starts a phase nor breaks the alternation.
     if (size <= TINY) return;
@@ -111,24 +134,43 @@ export class KeylessRdpInference {
     } else if (m.has('mcs') && !m.has('secure-settings') && this.serverAfterMcs > 0 && size >= CLIENT_INFO_MIN) {
       m.reach('secure-settings', frame, ts, true);
       this.clientInfoRecognised = true;
-    } else if (m.has('licensing') && this.bigServerFrame > 0 && size >= CONFIRM_ACTIVE_MIN) {
-      // A large client PDU after a large server one: Confirm Active after Demand Active (or, in a
-      // licensing exchange, a New License Request after a License Request: the finalization count
-      // below then restarts at the next such pair).
-      if (!m.has('capabilities')) m.reach('capabilities', this.bigServerFrame, this.bigServerTs, true);
-      this.serverAfterConfirm = 0;
-      this.bigServerFrame = 0;
+    } else if (size >= CONFIRM_ACTIVE_MIN && this.confirmActive()) {
+      // (taken for Confirm Active)
+    } else if (m.has('licensing') && !m.has('capabilities') && size >= CLIENT_INFO_MIN) {
+      this.licensingReply = true;
     }
+    if (m.has('licensing')) this.clientSinceLicensing++;
     this.serverSinceClient = 0;
+    this.smallServerSinceClient = false;
   }
 
-  private server(size: number, length: number, frame: number, ts: number): void {
+  /**
+   * A large client PDU after a large server one (not the server's first after Client Info): Confirm
+   * Active after Demand Active (or, in a licensing exchange, a reply to a large licensing PDU: the
+   * finalization count then restarts at the next such pair). Whether it was taken for one.
+   */
+  private confirmActive(): boolean {
+    const m = this.machine;
+    if (!m.has('licensing') || this.bigServerFrame === 0) return false;
+    if (!m.has('capabilities')) m.reach('capabilities', this.bigServerFrame, this.bigServerTs, true);
+    this.serverAfterConfirm = 0;
+    this.bigServerFrame = 0;
+    return true;
+  }
+
+  private server(size: number, length: number, frame: number, ts: number, plain: boolean): void {
     const m = this.machine;
     if (size > TINY) this.serverSinceClient++;
     if (m.has('credssp') && !m.has('mcs') && size > TINY) this.credsspServerRecords++;
     if (m.has('mcs')) this.serverAfterMcs++;
-    if (m.has('secure-settings') && !m.has('licensing')) m.reach('licensing', frame, ts, true);
-    if (m.has('licensing') && size >= DEMAND_ACTIVE_MIN) {
+    // The server's first PDU after Client Info is licensing (or auto-detection), never Demand Active.
+    const first = m.has('secure-settings') && !m.has('licensing');
+    if (first) m.reach('licensing', frame, ts, true);
+    if (m.has('licensing') && size >= DEMAND_ACTIVE_MIN && !first) {
+      // Licensing ended with a small PDU and the next one, unprompted, is large: Demand Active. The small
+      // PDU ends licensing after the client's reply, or is the server's only licensing PDU (no client PDU
+      // since Client Info; connect-time auto-detection waits for the client's RTT response first).
+      if (this.smallServerSinceClient && (this.licensingReply || this.clientSinceLicensing === 0) && !m.has('capabilities')) m.reach('capabilities', frame, ts, true);
       this.bigServerFrame = frame;
       this.bigServerTs = ts;
       // Not a finalization PDU (those are a few dozen bytes): what went before was not Confirm Active.
@@ -136,6 +178,8 @@ export class KeylessRdpInference {
     } else if (this.serverAfterConfirm >= 0 && ++this.serverAfterConfirm === SERVER_FINALIZATION_PDUS) {
       m.reach('active', frame, ts, true);
     }
+    // Only where the client's records are seen too (not Standard RDP Security, whose client PDUs are not fed here).
+    if (!plain && size > TINY && size < DEMAND_ACTIVE_MIN && m.has('licensing')) this.smallServerSinceClient = true;
     // Graphics volume: counted from the start while the sequence is not readable, but once Client Info
     // was recognised in it, only after Confirm Active (connect-time auto-detection and licensing can
     // carry kilobytes before the session is active).

@@ -76,16 +76,17 @@ describe('KeylessRdpInference', () => {
     [1, 36, 'Synchronize'], [1, 40, 'Control'], [1, 40, 'Control'], [1, 40, 'Font Map'], [1, 9000, 'graphics'],
   ];
 
-  it('a licensing exchange with a large New License Request does not make the session active before its Font Map', () => {
+  it('a licensing exchange with a large New License Request: capabilities at the Demand Active, active at the Font Map', () => {
     const steps: Step[] = [
       ...upToClientInfo,
       [1, 400, 'License Request'], [0, 350, 'New License Request'], [1, 60, 'Platform Challenge'], [0, 80, 'Platform Challenge Response'],
       [1, 1500, 'New License'], [1, 470, 'Demand Active'], ...finalization,
     ];
+    const demandActive = steps.findIndex((x) => x[2] === 'Demand Active') + 1;
     const fontMap = steps.findIndex((x) => x[2] === 'Font Map') + 1;
     const phases = run(0xc02f, gcm, HYBRID_EX, steps);
-    // Demand Active is taken at the License Request (documented limitation), active is right.
-    expect(phases).toEqual({ credssp: 1, mcs: 7, 'secure-settings': 14, licensing: 15, capabilities: 15, active: fontMap });
+    // The License Request (the server's first PDU after Client Info) is not taken for the Demand Active.
+    expect(phases).toEqual({ credssp: 1, mcs: 7, 'secure-settings': 14, licensing: 15, capabilities: demandActive, active: fontMap });
   });
 
   it('connect-time auto-detection (bandwidth payloads) before licensing does not count as graphics', () => {
@@ -107,6 +108,64 @@ describe('KeylessRdpInference', () => {
     const demandActive = steps.findIndex((x) => x[2] === 'Demand Active') + 1;
     const fontMap = steps.findIndex((x) => x[2] === 'Font Map') + 1;
     expect(run(0xc02f, gcm, HYBRID_EX, steps)).toMatchObject({ capabilities: demandActive, active: fontMap });
+  });
+
+  // xrdp's licensing as the lab captures show it (TLS 1.3 plaintext sizes of packet-loss-40pct: License Request
+  // 337, New License Request 155, ERROR_ALERT STATUS_VALID_CLIENT 34, Demand Active 481).
+  const xrdpLicensing: Step[] = [[1, 337, 'License Request'], [0, 155, 'New License Request'], [1, 34, 'License Error (valid client)']];
+
+  it('a client that gives up at Demand Active ended in capabilities, not licensing', () => {
+    const steps: Step[] = [...upToClientInfo, ...xrdpLicensing, [1, 481, 'Demand Active'], [0, 3, 'alert-sized record']];
+    const demandActive = steps.findIndex((x) => x[2] === 'Demand Active') + 1;
+    expect(run(0xc02f, gcm, HYBRID_EX, steps)).toEqual({ credssp: 1, mcs: 7, 'secure-settings': 14, licensing: 15, capabilities: demandActive });
+  });
+
+  it('a multitransport request between licensing and Demand Active: capabilities still at Demand Active; the whole sequence unchanged', () => {
+    const steps: Step[] = [...upToClientInfo, ...xrdpLicensing, [1, 50, 'Initiate Multitransport Request'], [1, 481, 'Demand Active'], ...finalization];
+    const demandActive = steps.findIndex((x) => x[2] === 'Demand Active') + 1;
+    const fontMap = steps.findIndex((x) => x[2] === 'Font Map') + 1;
+    expect(run(0xc02f, gcm, HYBRID_EX, steps)).toEqual({ credssp: 1, mcs: 7, 'secure-settings': 14, licensing: 15, capabilities: demandActive, active: fontMap });
+    expect(run(0x0035, cbc, HYBRID_EX, steps)).toMatchObject({ capabilities: demandActive, active: fontMap });
+  });
+
+  it('a server whose only licensing PDU is the valid-client alert (no License Request): a client giving up at Demand Active ended in capabilities', () => {
+    const steps: Step[] = [...upToClientInfo, [1, 34, 'License Error (valid client)'], [1, 50, 'Initiate Multitransport Request'], [1, 481, 'Demand Active']];
+    expect(run(0xc02f, gcm, HYBRID_EX, steps)).toEqual({ credssp: 1, mcs: 7, 'secure-settings': 14, licensing: 15, capabilities: 17 });
+  });
+
+  it('licensing left unfinished is not taken for capabilities: after a Platform Challenge, or a License Request never answered', () => {
+    const platformChallenge: Step[] = [...upToClientInfo, [1, 337, 'License Request'], [0, 155, 'New License Request'], [1, 60, 'Platform Challenge']];
+    expect(run(0xc02f, gcm, HYBRID_EX, platformChallenge)).not.toHaveProperty('capabilities');
+    // the client answers the challenge, the server sends a large New License and the client gives up
+    expect(run(0xc02f, gcm, HYBRID_EX, [...platformChallenge, [0, 80, 'Platform Challenge Response'], [1, 1500, 'New License']])).not.toHaveProperty('capabilities');
+    expect(run(0xc02f, gcm, HYBRID_EX, [...upToClientInfo, [1, 337, 'License Request']])).not.toHaveProperty('capabilities');
+  });
+
+  it('Standard RDP Security (server PDU sizes only): small then large server PDUs are not taken for Demand Active', () => {
+    // RDP-003.pcap of suricata-verify: licensing seen decoded, then the encrypted server PDUs (the client's are not fed)
+    const m = new PhaseMachine(DIRECT_RDP_PHASES);
+    for (const [name, f] of [['tcp-connect', 1], ['x224', 4], ['mcs', 7], ['secure-settings', 23], ['licensing', 26]] as const) m.reach(name, f, f, false);
+    const k = new KeylessRdpInference(m);
+    [319, 48, 52, 52, 52, 1200, 48, 900].forEach((n, i) => k.record(1, 0, n, 0, 27 + i, 27 + i, true));
+    expect(m.has('capabilities')).toBe(false);
+  });
+
+  it('Standard RDP Security: Demand Active recognised by the Confirm Active answering it, active at the fourth small server PDU', () => {
+    const m = new PhaseMachine(DIRECT_RDP_PHASES);
+    for (const [name, f] of [['tcp-connect', 1], ['x224', 4], ['mcs', 7], ['secure-settings', 23], ['licensing', 26]] as const) m.reach(name, f, f, false);
+    const k = new KeylessRdpInference(m);
+    const seq: [0 | 1, number, number][] = [[1, 319, 27], [0, 519, 29], [0, 48, 30], [1, 48, 31], [1, 52, 32], [0, 52, 34], [1, 52, 38], [0, 1260, 39], [1, 52, 101], [1, 1260, 105]];
+    for (const [dir, n, f] of seq) k.record(dir, 0, n, 0, f, f, true);
+    expect(Object.fromEntries(m.phases.map((p) => [p.name, p.frame]))).toMatchObject({ licensing: 26, capabilities: 27, active: 101 });
+    expect(m.phases.find((p) => p.name === 'capabilities')!.inferred).toBe(true);
+  });
+
+  it('connect-time auto-detection: a bandwidth payload after a small request is not Demand Active', () => {
+    const steps: Step[] = [
+      ...upToClientInfo,
+      [1, 20, 'RTT Measure Request'], [0, 12, 'RTT Measure Response'], [1, 20, 'Bandwidth Measure Start'], [1, 15000, 'Bandwidth Measure Payload'],
+    ];
+    expect(run(0xc02f, gcm, HYBRID_EX, steps)).toEqual({ credssp: 1, mcs: 7, 'secure-settings': 14, licensing: 15 });
   });
 
   it('client records split 1/n-1 (TLS 1.0 CBC) neither end CredSSP early nor break the sequence', () => {
