@@ -14,21 +14,17 @@
  *   licensing                    the server's first PDU after Client Info (with connect-time
  *                                auto-detection, MS-RDPBCGR 1.3.1.1 phase 6, that is an auto-detect
  *                                request: licensing is then stamped early)
- *   capabilities                 Demand Active, never the server's first PDU after Client Info (that
- *                                one is licensing): the last large server PDU before the client's
- *                                Confirm Active (≥ 300 bytes), or, with no answer needed, a large
- *                                server PDU right after a small one with no client PDU between — the
- *                                end of licensing (ERROR_ALERT STATUS_VALID_CLIENT, 34 bytes),
- *                                optionally a multitransport request, then Demand Active (the server
- *                                waits for nothing between them, MS-RDPBCGR 1.3.1.1) — when the small
- *                                one came after the client's licensing reply (≥ 100 bytes) or no
- *                                client PDU came since Client Info (the server's only licensing PDU).
- *                                So a client giving up at Demand Active is not taken to have ended in
- *                                licensing. Not recognised: a Demand Active right after a large New
- *                                License that the client never answers; taken for one: a bandwidth
- *                                measurement of a server that starts connect-time auto-detection
- *                                without an RTT request. Not with Standard RDP Security, whose client
- *                                PDUs are not fed here
+ *   capabilities                 Demand Active: the last large server PDU before the client's Confirm
+ *                                Active (≥ 300 bytes), never the server's first PDU after Client Info
+ *                                (that one is licensing: a License Request answered by a large New
+ *                                License Request is not a Demand Active answered by Confirm Active). A
+ *                                Demand Active the client never answers is not recognised: a
+ *                                connection broker's Server Redirection PDU comes in its place, after
+ *                                licensing, and the client then closes, which records cannot tell
+ *                                apart (the phase stays at licensing). After connect-time
+ *                                auto-detection the License Request is no longer the server's first
+ *                                PDU: answered by a large License Information it is taken for the
+ *                                Demand Active (capabilities stamped early; active is not affected)
  *   active                       the server's fourth small PDU after Confirm Active: its side of the
  *                                connection finalization is Synchronize, Control (Cooperate), Control
  *                                (Granted Control), Font Map (MS-RDPBCGR 1.3.1.1); a large server PDU
@@ -38,7 +34,12 @@
  *
  * Record bodies are turned into plaintext sizes with the negotiated suite's overhead (AEAD tag and
  * explicit nonce, CBC IV/MAC/padding). In TLS 1.3 the client's first protected record is its
- * Finished and server records before it are its encrypted handshake: neither is data.
+ * Finished and server records before it are its encrypted handshake: neither is data. Records of a
+ * few bytes from either side (1/n-1 splits, empty fragments) are no PDUs of the sequence.
+ *
+ * Standard RDP Security (`plain`: sizes of the encrypted PDUs as sent): the phases up to licensing
+ * are seen in the clear; Demand Active is the large server PDU a Confirm Active-sized client PDU
+ * answers (not one from before licensing as seen in the clear), active as above.
  */
 import { PROTOCOL_HYBRID, PROTOCOL_HYBRID_EX, PROTOCOL_SSL } from '../codes/rdp-protocols.js';
 import { cipherSuiteInfo } from '../protocols/tls/decrypt/suites.js';
@@ -83,12 +84,6 @@ export class KeylessRdpInference {
   private serverAfterConfirm = -1;
   /** Client Info was recognised here, in the record sequence (not seen decoded, as with Standard RDP Security). */
   private clientInfoRecognised = false;
-  /** The client answered in the licensing phase with a PDU of a licensing reply's size (New License Request, License Info). */
-  private licensingReply = false;
-  /** Client PDUs since licensing began. */
-  private clientSinceLicensing = 0;
-  /** A small server PDU since the last client PDU (after a licensing reply: the end of licensing). */
-  private smallServerSinceClient = false;
 
   constructor(private readonly machine: PhaseMachine) {}
 
@@ -112,7 +107,7 @@ export class KeylessRdpInference {
     }
     const size = plain ? length : Math.max(0, length - (this.overhead < 0 ? 24 : this.overhead));
     if (dir === 1) {
-      this.server(size, length, frame, ts, plain);
+      this.server(size, length, frame, ts);
       return;
     }
     if (plain) {
@@ -134,52 +129,49 @@ export class KeylessRdpInference {
     } else if (m.has('mcs') && !m.has('secure-settings') && this.serverAfterMcs > 0 && size >= CLIENT_INFO_MIN) {
       m.reach('secure-settings', frame, ts, true);
       this.clientInfoRecognised = true;
-    } else if (size >= CONFIRM_ACTIVE_MIN && this.confirmActive()) {
-      // (taken for Confirm Active)
-    } else if (m.has('licensing') && !m.has('capabilities') && size >= CLIENT_INFO_MIN) {
-      this.licensingReply = true;
+    } else if (size >= CONFIRM_ACTIVE_MIN) {
+      this.confirmActive();
     }
-    if (m.has('licensing')) this.clientSinceLicensing++;
     this.serverSinceClient = 0;
-    this.smallServerSinceClient = false;
   }
 
   /**
    * A large client PDU after a large server one (not the server's first after Client Info): Confirm
    * Active after Demand Active (or, in a licensing exchange, a reply to a large licensing PDU: the
-   * finalization count then restarts at the next such pair). Whether it was taken for one.
+   * finalization count then restarts at the next such pair).
    */
-  private confirmActive(): boolean {
+  private confirmActive(): void {
     const m = this.machine;
-    if (!m.has('licensing') || this.bigServerFrame === 0) return false;
+    if (this.bigServerFrame === 0) return;
+    // Not before licensing as it stands: with Standard RDP Security licensing may be seen in the clear
+    // after encrypted auto-detection PDUs were taken for its start.
+    const licensing = m.phases.find((p) => p.name === 'licensing');
+    if (licensing === undefined || this.bigServerFrame < licensing.frame) return;
     if (!m.has('capabilities')) m.reach('capabilities', this.bigServerFrame, this.bigServerTs, true);
     this.serverAfterConfirm = 0;
     this.bigServerFrame = 0;
-    return true;
   }
 
-  private server(size: number, length: number, frame: number, ts: number, plain: boolean): void {
+  private server(size: number, length: number, frame: number, ts: number): void {
     const m = this.machine;
-    if (size > TINY) this.serverSinceClient++;
-    if (m.has('credssp') && !m.has('mcs') && size > TINY) this.credsspServerRecords++;
-    if (m.has('mcs')) this.serverAfterMcs++;
-    // The server's first PDU after Client Info is licensing (or auto-detection), never Demand Active.
-    const first = m.has('secure-settings') && !m.has('licensing');
-    if (first) m.reach('licensing', frame, ts, true);
-    if (m.has('licensing') && size >= DEMAND_ACTIVE_MIN && !first) {
-      // Licensing ended with a small PDU and the next one, unprompted, is large: Demand Active. The small
-      // PDU ends licensing after the client's reply, or is the server's only licensing PDU (no client PDU
-      // since Client Info; connect-time auto-detection waits for the client's RTT response first).
-      if (this.smallServerSinceClient && (this.licensingReply || this.clientSinceLicensing === 0) && !m.has('capabilities')) m.reach('capabilities', frame, ts, true);
-      this.bigServerFrame = frame;
-      this.bigServerTs = ts;
-      // Not a finalization PDU (those are a few dozen bytes): what went before was not Confirm Active.
-      if (!m.has('active')) this.serverAfterConfirm = -1;
-    } else if (this.serverAfterConfirm >= 0 && ++this.serverAfterConfirm === SERVER_FINALIZATION_PDUS) {
-      m.reach('active', frame, ts, true);
+    // A server record of a few bytes is no PDU of the sequence (a 1/n-1 record split, an empty
+    // fragment, the 4-byte HYBRID_EX authorization result): only its bytes count.
+    if (size > TINY) {
+      this.serverSinceClient++;
+      if (m.has('credssp') && !m.has('mcs')) this.credsspServerRecords++;
+      if (m.has('mcs')) this.serverAfterMcs++;
+      // The server's first PDU after Client Info is licensing (or auto-detection), never Demand Active.
+      const first = m.has('secure-settings') && !m.has('licensing');
+      if (first) m.reach('licensing', frame, ts, true);
+      if (m.has('licensing') && size >= DEMAND_ACTIVE_MIN && !first) {
+        this.bigServerFrame = frame;
+        this.bigServerTs = ts;
+        // Not a finalization PDU (those are a few dozen bytes): what went before was not Confirm Active.
+        if (!m.has('active')) this.serverAfterConfirm = -1;
+      } else if (this.serverAfterConfirm >= 0 && ++this.serverAfterConfirm === SERVER_FINALIZATION_PDUS) {
+        m.reach('active', frame, ts, true);
+      }
     }
-    // Only where the client's records are seen too (not Standard RDP Security, whose client PDUs are not fed here).
-    if (!plain && size > TINY && size < DEMAND_ACTIVE_MIN && m.has('licensing')) this.smallServerSinceClient = true;
     // Graphics volume: counted from the start while the sequence is not readable, but once Client Info
     // was recognised in it, only after Confirm Active (connect-time auto-detection and licensing can
     // carry kilobytes before the session is active).

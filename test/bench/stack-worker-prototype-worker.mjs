@@ -5,6 +5,8 @@ import path from 'node:path';
 const { sab, stopSab, RING, dist, idle } = workerData;
 const { Session } = await import(path.join(dist, 'session/session.js'));
 const HEADER = 40;
+const MASK = RING - 1;
+const POS = 0x7fffffff;
 const ctl = new Int32Array(sab, RING, 16);
 const u8 = new Uint8Array(sab, 0, RING);
 const i32 = new Int32Array(sab, 0, RING >> 2);
@@ -18,6 +20,11 @@ const ended = new Map();
 const packet = { flags: 0, ttl: 0, mss: null, ipId: 0, window: 0, segLength: 0 };
 let r = 0;
 let messages = 0;
+/** Publishes how far the ring was read, waking the writer if it waits for room. */
+function release() {
+  Atomics.store(ctl, 1, r);
+  if (Atomics.load(ctl, 4) !== 0) Atomics.notify(ctl, 1);
+}
 for (;;) {
   const written = Atomics.load(ctl, 0);
   if (written === r) {
@@ -26,11 +33,11 @@ for (;;) {
     Atomics.store(ctl, 3, 0);
     continue;
   }
-  while (r < written) {
-    const o = r % RING;
+  while (r !== written) {
+    const o = r & MASK;
     const op = u8[o];
     if (op === 0xff) {
-      r += RING - o;
+      r = (r + RING - o) & POS;
       continue;
     }
     const q = o >> 2;
@@ -41,12 +48,13 @@ for (;;) {
     const len = i32[q + 6];
     const a = i32[q + 7];
     const b = i32[q + 8];
+    const c = i32[q + 9];
     const data = u8.subarray(o + HEADER, o + HEADER + len);
-    r += (HEADER + len + 7) & ~7;
+    r = (r + ((HEADER + len + 7) & ~7)) & POS;
     messages++;
-    if ((messages & 255) === 0) Atomics.store(ctl, 1, r);
+    if ((messages & 255) === 0) release();
     if (op === 9) {
-      Atomics.store(ctl, 1, r);
+      release();
       parentPort.postMessage({ messages, recordsHeld: session.records.size });
       continue;
     }
@@ -92,6 +100,7 @@ for (;;) {
         if (!conn) break;
         packet.flags = a & 0xff;
         packet.ttl = a >>> 16;
+        packet.segLength = c;
         if (a & 0x100) conn.handshakeAck = { frame, ts };
         hooks.tcpSegment(conn, packet, dir === 0, b, frame, ts);
         break;
@@ -108,5 +117,5 @@ for (;;) {
         break;
     }
   }
-  Atomics.store(ctl, 1, r);
+  release();
 }

@@ -14,7 +14,10 @@
  * shared byte per connection when the stack stops following one, and lets a record go when both
  * directions ended. It leaves out what a real design would also need (eviction decisions and
  * summaries across threads, records for SYNs never followed, ICMP), all of which would add work.
- * --idle: the worker reads the ring and does nothing (the cost of feeding it, on the main thread).
+ * --idle: the worker reads the ring and does nothing. It then never tells the main thread to stop
+ * following a connection, so the main thread copies every byte of the followed flows (more than with
+ * the stack, which lets keyless TLS go after its first records): an upper bound of the feeding cost.
+ * Ring positions count modulo 2^31 (the ring size divides it); connection ids up to 2^24.
  * Prints wall and CPU seconds from the start of the run until the worker has processed everything.
  * Figures: docs/decisions/0006-protocol-stack-throughput.md.
  */
@@ -34,13 +37,15 @@ const { FileSource } = await import(path.join(dist, 'capture/file-source.js'));
 const { TrafficEngine } = await import(path.join(dist, 'reassembly/engine.js'));
 
 export const RING = 32 << 20;
+const MASK = RING - 1;
+const POS = 0x7fffffff;
 const HEADER = 40;
 const sab = new SharedArrayBuffer(RING + 64);
-const ctl = new Int32Array(sab, RING, 16); // [0] written up to, [1] read up to, [3] worker waiting
+const ctl = new Int32Array(sab, RING, 16); // [0] written up to, [1] read up to (both modulo 2^31), [3] worker waiting, [4] writer waiting
 const u8 = new Uint8Array(sab, 0, RING);
 const i32 = new Int32Array(sab, 0, RING >> 2);
 const f64 = new Float64Array(sab, 0, RING >> 3);
-const stopSab = new SharedArrayBuffer(1 << 20);
+const stopSab = new SharedArrayBuffer(1 << 24);
 const stop = new Uint8Array(stopSab);
 const worker = new Worker(path.join(here, 'stack-worker-prototype-worker.mjs'), { workerData: { sab, stopSab, RING, dist, idle } });
 const done = new Promise((resolve) => worker.on('message', resolve));
@@ -56,20 +61,22 @@ function publish() {
 function room(n) {
   for (;;) {
     const r = Atomics.load(ctl, 1);
-    const off = w % RING;
+    const off = w & MASK;
     const need = off + n > RING ? RING - off + n : n;
-    if (RING - (w - r) >= need + 8) {
+    if (RING - ((w - r) & POS) >= need + 8) {
       if (off + n > RING) {
         u8[off] = 0xff;
-        w += RING - off;
+        w = (w + RING - off) & POS;
       }
-      return w % RING;
+      return w & MASK;
     }
     publish();
+    Atomics.store(ctl, 4, 1);
     Atomics.wait(ctl, 1, r, 5);
+    Atomics.store(ctl, 4, 0);
   }
 }
-function msg(op, id, dir, frame, ts, payload, a = 0, b = 0) {
+function msg(op, id, dir, frame, ts, payload, a = 0, b = 0, c = 0) {
   const len = payload ? payload.length : 0;
   const n = (HEADER + len + 7) & ~7;
   const o = room(n);
@@ -82,8 +89,9 @@ function msg(op, id, dir, frame, ts, payload, a = 0, b = 0) {
   i32[q + 6] = len;
   i32[q + 7] = a;
   i32[q + 8] = b;
+  i32[q + 9] = c;
   if (len) u8.set(payload, o + HEADER);
-  w += n;
+  w = (w + n) & POS;
   if (++unpublished >= 256) publish();
 }
 
@@ -116,7 +124,7 @@ const hooks = {
     if (id === undefined) return;
     const handshakeAck = conn.handshakeAck !== null && conn.handshakeAck.frame === frame;
     if ((p.flags & 7) === 0 && (a & 0x0429) === 0 && !handshakeAck) return;
-    msg(5, id, fromClient ? 0 : 1, frame, ts, null, p.flags | (handshakeAck ? 0x100 : 0) | (p.ttl << 16), a);
+    msg(5, id, fromClient ? 0 : 1, frame, ts, null, p.flags | (handshakeAck ? 0x100 : 0) | (p.ttl << 16), a, p.segLength);
   },
   followUdp(conn, _payload, fromClient) {
     if (!UDP_PORTS.has(conn.server.port)) return null;

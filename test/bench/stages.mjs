@@ -16,8 +16,10 @@
  *             (ports 3389, 443, 88, 445, 3391), delivered to a decoder that does nothing
  *   records   engine + reassembly of the flows the stack follows (3389, 443, 88 on TCP; 88, 3389, 3391 on
  *             UDP) delivered to decoders that do nothing, and one ConnectionRecord per such connection
- *             (tcp-connect phase reached, let go when the engine evicts the connection): the least the
- *             protocol-stack issue asks for (a record per RDP-ish connection), with nothing decoded
+ *             (tcp-connect phase reached, let go when the engine evicts the connection): about the least
+ *             the protocol-stack issue asks for (a record per RDP-ish connection), with nothing decoded —
+ *             an approximation, not a strict floor: it follows slightly fewer flows than the stack (no GSS
+ *             carriers, no recognition by first bytes), gets no TCP events, but never stops following
  *   session   engine + the protocol stack (decoders, state machines, records), no report
  *   full      `rdpdiag analyze FILE --format json -o /dev/null` through bin/rdpdiag (its GC sizing)
  * FILE defaults to the benchmark's 400 MB capture (test/bench/make-capture.mjs).

@@ -5,8 +5,9 @@
  * restricted admin, credential guard) is analysed twice: with its secrets (the phases are then
  * seen in the decrypted PDUs) and without (phases inferred from record sizes and directions).
  * Without keys, no phase may be claimed that the decrypted run did not see, and every phase the
- * decrypted run saw must be inferred at the same frame (Demand Active included when the client gives
- * up before answering it, as in the 40 % loss capture).
+ * decrypted run saw must be inferred at the same frame — except Demand Active, which is only
+ * recognised by the client's Confirm Active answering it (a connection that dies in between stays
+ * at licensing: a broker's Server Redirection PDU comes in the same place and looks the same).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -75,14 +76,17 @@ describe.skipIf(!HAVE_LAB)('keyless phase inference against the decrypted phases
     }
     expect(connections).toBeGreaterThanOrEqual(HAVE_CORPUS ? 30 : 10);
     expect(wrong).toEqual([]);
-    expect(missed).toEqual([]);
+    // Only Demand Active of the 40 % loss capture (client and server side), which no Confirm Active answered.
+    expect(missed.every((m) => /^packet-loss-40pct-(client|server)\.pcapng #\d+ capabilities$/.test(m)), missed.join('\n')).toBe(true);
+    expect(missed.length).toBeLessThanOrEqual(2);
     expect(compared).toBeGreaterThan(100);
   }, 240_000);
 });
 
 // rdp-ssl.pcap (Wireshark sample captures; a Windows server, TLS 1.0 AES-128-CBC-SHA, no key to decrypt it):
-// its licensing is the full exchange, so the truth is read from the record sizes on the wire as tshark lists
-// them, against the MS-RDPBCGR connection sequence. Checked here first, then the keyless phases.
+// its licensing is the full exchange; the expected frames are the record sizes on the wire as tshark lists
+// them, read against the MS-RDPBCGR connection sequence by hand (not an independent decryption). Checked
+// here first, then the keyless phases.
 const RDP_SSL = join(CORPUS, 'ajbanjara__Wireshark/uploads/__moin_import__/attachments/SampleCaptures/rdp-ssl.pcap');
 const WIRE: [frame: number, from: 'c' | 's', lengths: string, pdu: string][] = [
   [41, 'c', '384', 'Client Info'],
@@ -114,8 +118,9 @@ describe.skipIf(!HAVE_CORPUS || !HAVE_TSHARK || !existsSync(RDP_SSL))('keyless p
 });
 
 // RDP-003.pcap (suricata-verify): Standard RDP Security, 56-bit RC4, licensing in the clear; the PDUs after it
-// are encrypted, so the truth is their sizes on the wire (TCP payload lengths as tshark lists them) read
-// against the connection sequence.
+// are encrypted and no key exists, so the expected frames are the sizes on the wire (TCP payload lengths as
+// tshark lists them) read against the connection sequence by hand — not an independent decryption (the
+// ws-credssp test below is one).
 const RDP_003 = join(CORPUS, 'OISF__suricata-verify/tests/rdp-protocol/RDP-003.pcap');
 const WIRE_003: [frame: number, from: 'c' | 's', tcpLen: number, pdu: string][] = [
   [26, 's', 34, 'License Error Alert (licensing, in the clear)'],

@@ -114,23 +114,21 @@ describe('KeylessRdpInference', () => {
   // 337, New License Request 155, ERROR_ALERT STATUS_VALID_CLIENT 34, Demand Active 481).
   const xrdpLicensing: Step[] = [[1, 337, 'License Request'], [0, 155, 'New License Request'], [1, 34, 'License Error (valid client)']];
 
-  it('a client that gives up at Demand Active ended in capabilities, not licensing', () => {
-    const steps: Step[] = [...upToClientInfo, ...xrdpLicensing, [1, 481, 'Demand Active'], [0, 3, 'alert-sized record']];
-    const demandActive = steps.findIndex((x) => x[2] === 'Demand Active') + 1;
-    expect(run(0xc02f, gcm, HYBRID_EX, steps)).toEqual({ credssp: 1, mcs: 7, 'secure-settings': 14, licensing: 15, capabilities: demandActive });
+  it('a Demand Active the client never answers is not recognised: a broker\'s Server Redirection PDU looks the same', () => {
+    // xrdp-like licensing, or the valid-client alert alone (Windows without a license server), then a large
+    // server PDU and the client closes: Demand Active given up on, or Server Redirection (MS-RDPBCGR 2.2.13)
+    for (const licensing of [xrdpLicensing, [[1, 34, 'License Error (valid client)']] as Step[]]) {
+      const steps: Step[] = [...upToClientInfo, ...licensing, [1, 481, 'Demand Active or Server Redirection']];
+      expect(run(0xc02f, gcm, HYBRID_EX, steps)).toEqual({ credssp: 1, mcs: 7, 'secure-settings': 14, licensing: 15 });
+    }
   });
 
-  it('a multitransport request between licensing and Demand Active: capabilities still at Demand Active; the whole sequence unchanged', () => {
+  it('a multitransport request between licensing and Demand Active: capabilities at the Demand Active the Confirm Active answers', () => {
     const steps: Step[] = [...upToClientInfo, ...xrdpLicensing, [1, 50, 'Initiate Multitransport Request'], [1, 481, 'Demand Active'], ...finalization];
     const demandActive = steps.findIndex((x) => x[2] === 'Demand Active') + 1;
     const fontMap = steps.findIndex((x) => x[2] === 'Font Map') + 1;
     expect(run(0xc02f, gcm, HYBRID_EX, steps)).toEqual({ credssp: 1, mcs: 7, 'secure-settings': 14, licensing: 15, capabilities: demandActive, active: fontMap });
     expect(run(0x0035, cbc, HYBRID_EX, steps)).toMatchObject({ capabilities: demandActive, active: fontMap });
-  });
-
-  it('a server whose only licensing PDU is the valid-client alert (no License Request): a client giving up at Demand Active ended in capabilities', () => {
-    const steps: Step[] = [...upToClientInfo, [1, 34, 'License Error (valid client)'], [1, 50, 'Initiate Multitransport Request'], [1, 481, 'Demand Active']];
-    expect(run(0xc02f, gcm, HYBRID_EX, steps)).toEqual({ credssp: 1, mcs: 7, 'secure-settings': 14, licensing: 15, capabilities: 17 });
   });
 
   it('licensing left unfinished is not taken for capabilities: after a Platform Challenge, or a License Request never answered', () => {
@@ -158,6 +156,44 @@ describe('KeylessRdpInference', () => {
     for (const [dir, n, f] of seq) k.record(dir, 0, n, 0, f, f, true);
     expect(Object.fromEntries(m.phases.map((p) => [p.name, p.frame]))).toMatchObject({ licensing: 26, capabilities: 27, active: 101 });
     expect(m.phases.find((p) => p.name === 'capabilities')!.inferred).toBe(true);
+  });
+
+  it('server records split 1/n-1 (TLS 1.0 CBC, as Schannel sends them) count as one PDU each: licensing, capabilities and active at their PDUs', () => {
+    const machine = new PhaseMachine(DIRECT_RDP_PHASES);
+    const k = new KeylessRdpInference(machine);
+    k.setSuite(0x0301, 0x002f);
+    const body = (n: number) => Math.ceil((n + 20 + 1) / 16) * 16; // TLS 1.0 CBC, no explicit IV
+    const steps: Step[] = [...upToClientInfo, ...xrdpLicensing, [1, 470, 'Demand Active'], ...finalization];
+    steps.forEach(([dir, n], i) => {
+      // both records of a split PDU in the PDU's frame, as the server writes them in one segment
+      if (dir === 1) k.record(1, 23, body(1), HYBRID_EX, i + 1, i + 1);
+      k.record(dir, 23, body(dir === 1 ? n - 1 : n), HYBRID_EX, i + 1, i + 1);
+    });
+    const at = (label: string) => steps.findIndex((x) => x[2] === label) + 1;
+    expect(Object.fromEntries(machine.phases.map((p) => [p.name, p.frame]))).toEqual({
+      credssp: 1, mcs: 7, 'secure-settings': 14, licensing: 15, capabilities: at('Demand Active'), active: at('Font Map'),
+    });
+  });
+
+  it('Standard RDP Security: a client PDU of a licensing reply\'s size is not Confirm Active; a large PDU before licensing as seen in the clear is not Demand Active', () => {
+    const setup = () => {
+      const m = new PhaseMachine(DIRECT_RDP_PHASES);
+      for (const [name, f] of [['tcp-connect', 1], ['x224', 4], ['mcs', 7], ['secure-settings', 23]] as const) m.reach(name, f, f, false);
+      return { m, k: new KeylessRdpInference(m) };
+    };
+    let { m, k } = setup();
+    k.record(1, 0, 34, 0, 25, 25, true); // licensing (encrypted): its start is inferred here
+    k.record(1, 0, 400, 0, 26, 26, true);
+    k.record(0, 0, 200, 0, 27, 27, true); // under Confirm Active's size
+    expect(m.has('capabilities')).toBe(false);
+    // Encrypted auto-detection first (taken for the start of licensing), then licensing in the clear, then an
+    // encrypted licensing reply of Confirm Active's size (a client that encrypts its licensing PDUs).
+    ({ m, k } = setup());
+    k.record(1, 0, 40, 0, 24, 24, true); // RTT Measure Request
+    k.record(1, 0, 1200, 0, 25, 25, true); // Bandwidth Measure Payload
+    m.reach('licensing', 28, 28, false); // License Request decoded in the clear
+    k.record(0, 0, 900, 0, 29, 29, true); // encrypted License Information
+    expect(m.has('capabilities')).toBe(false);
   });
 
   it('connect-time auto-detection: a bandwidth payload after a small request is not Demand Active', () => {
