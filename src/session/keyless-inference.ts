@@ -51,7 +51,7 @@ import type { PhaseMachine } from './phase-machine.js';
 export const ACTIVE_INFERENCE_BYTES = 20_000;
 /** Server bytes counted from the start after which it is taken to be active whatever was recognised. */
 export const ACTIVE_FALLBACK_BYTES = 200_000;
-/** A server record this small between two client records is the HYBRID_EX Early User Authorization Result (4 bytes), not a reply. */
+/** Records this small (plaintext) are no PDUs of the sequence: the HYBRID_EX Early User Authorization Result (4 bytes), 1/n-1 splits, empty fragments. */
 const TINY = 8;
 /** Client PDUs at least this large after the Connect Response: Client Info (MCS joins and attach requests are ~8–20 bytes). */
 const CLIENT_INFO_MIN = 100;
@@ -78,6 +78,8 @@ export class KeylessRdpInference {
   /** The last large server record after licensing began (a Demand Active candidate). */
   private bigServerFrame = 0;
   private bigServerTs = 0;
+  /** Whether licensing had been seen in the clear (Standard RDP Security) when that large server PDU came. */
+  private bigServerAfterSeenLicensing = false;
   private serverBytes = 0;
   private allServerBytes = 0;
   /** Server records since the client's Confirm Active (-1 before it). */
@@ -143,10 +145,10 @@ export class KeylessRdpInference {
   private confirmActive(): void {
     const m = this.machine;
     if (this.bigServerFrame === 0) return;
-    // Not before licensing as it stands: with Standard RDP Security licensing may be seen in the clear
-    // after encrypted auto-detection PDUs were taken for its start.
-    const licensing = m.phases.find((p) => p.name === 'licensing');
-    if (licensing === undefined || this.bigServerFrame < licensing.frame) return;
+    // Not a PDU that came before licensing as it stands (in arrival order, not frame numbers, which a
+    // retransmission reorders): with Standard RDP Security licensing may be seen in the clear after
+    // encrypted auto-detection PDUs were taken for its start. Over TLS licensing is never seen.
+    if (!m.has('licensing') || (!this.bigServerAfterSeenLicensing && m.seen('licensing'))) return;
     if (!m.has('capabilities')) m.reach('capabilities', this.bigServerFrame, this.bigServerTs, true);
     this.serverAfterConfirm = 0;
     this.bigServerFrame = 0;
@@ -166,6 +168,7 @@ export class KeylessRdpInference {
       if (m.has('licensing') && size >= DEMAND_ACTIVE_MIN && !first) {
         this.bigServerFrame = frame;
         this.bigServerTs = ts;
+        this.bigServerAfterSeenLicensing = m.seen('licensing');
         // Not a finalization PDU (those are a few dozen bytes): what went before was not Confirm Active.
         if (!m.has('active')) this.serverAfterConfirm = -1;
       } else if (this.serverAfterConfirm >= 0 && ++this.serverAfterConfirm === SERVER_FINALIZATION_PDUS) {

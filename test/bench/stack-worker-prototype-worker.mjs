@@ -52,7 +52,6 @@ for (;;) {
     const data = u8.subarray(o + HEADER, o + HEADER + len);
     r = (r + ((HEADER + len + 7) & ~7)) & POS;
     messages++;
-    if ((messages & 255) === 0) release();
     if (op === 9) {
       release();
       parentPort.postMessage({ messages, recordsHeld: session.records.size });
@@ -116,6 +115,8 @@ for (;;) {
         decoders.get(id)?.datagram(dir, data, info);
         break;
     }
+    // Only once the message was handled may the writer reuse its bytes.
+    if ((messages & 255) === 0) release();
   }
   release();
 }

@@ -104,7 +104,7 @@ const WIRE: [frame: number, from: 'c' | 's', lengths: string, pdu: string][] = [
 ];
 
 describe.skipIf(!HAVE_CORPUS || !HAVE_TSHARK || !existsSync(RDP_SSL))('keyless phases of a full licensing exchange (rdp-ssl.pcap)', () => {
-  it('licensing at the License Request, capabilities at the Demand Active that follows the valid-client alert, active at the Font Map', async () => {
+  it('licensing at the License Request, capabilities at the Demand Active the Confirm Active answers (not the License Request), active at the Font Map', async () => {
     const t = await tshark(['-r', RDP_SSL, '-d', 'tcp.port==3389,tls', '-Y', 'tls.record.content_type == 23 && frame.number >= 41 && frame.number <= 56', '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.srcport', '-e', 'tls.record.length']);
     const wire = t.stdout.trim().split('\n').map((l) => l.split('\t'));
     expect(wire.map(([f, port, len]) => [Number(f), port === '3389' ? 's' : 'c', len])).toEqual(WIRE.map(([f, from, len]) => [f, from, len]));

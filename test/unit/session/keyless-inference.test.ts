@@ -196,6 +196,25 @@ describe('KeylessRdpInference', () => {
     expect(m.has('capabilities')).toBe(false);
   });
 
+  it('a retransmission that reorders frames (the valid-client alert resent after the Demand Active went through) does not hide the Demand Active', () => {
+    // Arrival order in the stream: alert (its resent copy, frame 53), Demand Active (frame 50, held back), Confirm Active…
+    const m = new PhaseMachine(DIRECT_RDP_PHASES);
+    const k = new KeylessRdpInference(m);
+    k.setSuite(0x0303, 0xc02f);
+    upToClientInfo.forEach(([dir, n], i) => k.record(dir, 23, gcm(n), HYBRID_EX, i + 1, i + 1));
+    k.record(1, 23, gcm(34), HYBRID_EX, 53, 53);
+    k.record(1, 23, gcm(470), HYBRID_EX, 50, 50);
+    finalization.forEach(([dir, n], i) => k.record(dir, 23, gcm(n), HYBRID_EX, 55 + i, 55 + i));
+    expect(Object.fromEntries(m.phases.map((p) => [p.name, p.frame]))).toMatchObject({ licensing: 53, capabilities: 50, active: 55 + 8 });
+    // Standard RDP Security: licensing seen in the clear in a resent frame, the encrypted Demand Active held back before it
+    const p = new PhaseMachine(DIRECT_RDP_PHASES);
+    for (const [name, f] of [['tcp-connect', 1], ['x224', 4], ['mcs', 7], ['secure-settings', 23], ['licensing', 28]] as const) p.reach(name, f, f, false);
+    const q = new KeylessRdpInference(p);
+    q.record(1, 0, 319, 0, 27, 27, true);
+    q.record(0, 0, 519, 0, 29, 29, true);
+    expect(p.phases.find((x) => x.name === 'capabilities')?.frame).toBe(27);
+  });
+
   it('connect-time auto-detection: a bandwidth payload after a small request is not Demand Active', () => {
     const steps: Step[] = [
       ...upToClientInfo,
