@@ -42,6 +42,20 @@ export function looksLikeTlsHandshake(b: Uint8Array): boolean {
   return b.length >= 5 && (b[0]! & 0x80) !== 0 && b[2] === 1 && (b[3] === 3 || (b[3] === 0 && b[4] === 2));
 }
 
+/** The protocol a connection is followed as from its server port alone (null: not by port). */
+export function protocolByPort(conn: Connection): SessionProtocol | null {
+  const sp = conn.server.port;
+  if (conn.transport === 'tcp') {
+    if (RDP_PORTS.has(sp)) return 'rdp';
+    if (GATEWAY_PORTS.has(sp)) return 'tls';
+    if (sp === KERBEROS_PORT) return 'kerberos';
+    return null;
+  }
+  if (sp === KERBEROS_PORT) return 'kerberos';
+  if (RDPUDP_PORTS.has(sp)) return 'rdp-udp';
+  return null;
+}
+
 export interface SessionOptions {
   /** Decrypt TLS with key logs and DSB secrets (default true). */
   decrypt?: boolean;
@@ -127,25 +141,12 @@ export class Session {
     return rec;
   }
 
-  private portProtocol(conn: Connection): SessionProtocol | null {
-    const sp = conn.server.port;
-    if (conn.transport === 'tcp') {
-      if (RDP_PORTS.has(sp)) return 'rdp';
-      if (GATEWAY_PORTS.has(sp)) return 'tls';
-      if (sp === KERBEROS_PORT) return 'kerberos';
-      return null;
-    }
-    if (sp === KERBEROS_PORT) return 'kerberos';
-    if (RDPUDP_PORTS.has(sp)) return 'rdp-udp';
-    return null;
-  }
-
   private get factory() {
     return this.decrypt ? this.secrets.factory : undefined;
   }
 
   private followTcp(conn: Connection, first: Uint8Array, fromClient: boolean): StreamDecoder | null {
-    let proto = this.portProtocol(conn);
+    let proto = protocolByPort(conn);
     if (fromClient && looksLikeX224Request(first)) proto = 'rdp';
     else if (!fromClient && looksLikeX224Confirm(first)) proto = 'rdp';
     else if (proto === null && fromClient && looksLikeTlsHandshake(first)) proto = 'tls';
@@ -181,7 +182,7 @@ export class Session {
   }
 
   private followUdp(conn: Connection, _payload: Uint8Array, _fromClient: boolean): DatagramDecoder | null {
-    const proto = this.portProtocol(conn);
+    const proto = protocolByPort(conn);
     if (proto === 'kerberos') return new KerberosUdpDecoder(this.ensure(conn, 'kerberos').onEvent);
     if (proto === 'rdp-udp') return new RdpUdpDecoder(this.ensure(conn, 'rdp-udp').onEvent, { serverPort: conn.server.port });
     return null;
@@ -192,7 +193,7 @@ export class Session {
     const f = p.flags;
     if (!rec) {
       if ((f & TcpFlag.SYN) === 0) return;
-      const proto = this.portProtocol(conn);
+      const proto = protocolByPort(conn);
       if (!proto) return;
       rec = this.ensure(conn, proto);
     }

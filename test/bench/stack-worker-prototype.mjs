@@ -35,6 +35,7 @@ const c0 = process.cpuUsage();
 const w0 = performance.now();
 const { FileSource } = await import(path.join(dist, 'capture/file-source.js'));
 const { TrafficEngine } = await import(path.join(dist, 'reassembly/engine.js'));
+const { RDP_PORTS, GATEWAY_PORTS, KERBEROS_PORT, RDPUDP_PORTS, GSS_CARRIER_PORTS, looksLikeX224Request, looksLikeX224Confirm, looksLikeTlsHandshake } = await import(path.join(dist, 'session/session.js'));
 
 export const RING = 32 << 20;
 const MASK = RING - 1;
@@ -97,11 +98,13 @@ function msg(op, id, dir, frame, ts, payload, a = 0, b = 0, c = 0) {
 
 let nextId = 1;
 const ids = new WeakMap();
-const TCP_PORTS = new Set([3389, 443, 88, 445, 139, 389, 3268, 135]);
-const UDP_PORTS = new Set([88, 3389, 3391]);
+// What Session.followTcp/followUdp would follow (decided here, on the engine's thread).
+const TCP_PORTS = new Set([...RDP_PORTS, ...GATEWAY_PORTS, KERBEROS_PORT, ...GSS_CARRIER_PORTS]);
+const UDP_PORTS = new Set([KERBEROS_PORT, ...RDPUDP_PORTS]);
 const hooks = {
   followTcp(conn, first, fromClient) {
-    if (!TCP_PORTS.has(conn.server.port) && first[0] !== 3 && first[0] !== 0x16) return null;
+    const recognised = fromClient ? looksLikeX224Request(first) || looksLikeTlsHandshake(first) : looksLikeX224Confirm(first);
+    if (!TCP_PORTS.has(conn.server.port) && !recognised) return null;
     const id = nextId++;
     ids.set(conn, id);
     const syn = conn.syns[0];

@@ -68,13 +68,10 @@ if (n === 0) throw new Error('no records');`),
   reasm: engineRun(file, `const PORTS = new Set(${FOLLOWED}); const nop = { push() {}, gap() {}, end() {} };
 const hooks = { followTcp: (c) => (PORTS.has(c.server.port) ? nop : null) };`),
   records: engineRun(file, `const { ConnectionRecord } = await import(${JSON.stringify(dist('session/connection-record.js'))});
-const { RDP_PORTS, GATEWAY_PORTS, KERBEROS_PORT, RDPUDP_PORTS } = await import(${JSON.stringify(dist('session/session.js'))});
+const { protocolByPort } = await import(${JSON.stringify(dist('session/session.js'))});
 const nop = { push() {}, gap() {}, end() {} }; const nopUdp = { datagram() {} };
 const records = new Map();
-const protocolOf = (c) => { const p = c.server.port;
-  if (c.transport === 'tcp') return RDP_PORTS.has(p) ? 'rdp' : GATEWAY_PORTS.has(p) ? 'tls' : p === KERBEROS_PORT ? 'kerberos' : null;
-  return p === KERBEROS_PORT ? 'kerberos' : RDPUDP_PORTS.has(p) ? 'rdp-udp' : null; };
-const ensure = (c) => { const p = protocolOf(c); if (p === null) return false;
+const ensure = (c) => { const p = protocolByPort(c); if (p === null) return false;
   const r = new ConnectionRecord(c, p); records.set(c, r); c.session = r;
   const syn = c.syns[0]; if (c.transport === 'tcp') r.machine.reach('tcp-connect', syn ? syn.frame : c.firstFrame, syn ? syn.ts : c.start, false);
   return true; };

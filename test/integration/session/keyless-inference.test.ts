@@ -83,6 +83,13 @@ describe.skipIf(!HAVE_LAB)('keyless phase inference against the decrypted phases
   }, 240_000);
 });
 
+/** The phases of a capture's (only) RDP connection analysed without keys, by name. */
+async function keylessPhases(file: string): Promise<(name: string) => Phase | undefined> {
+  const r = await analyzeFiles([file], { decrypt: false, diagnose: false });
+  const c = (r.connections as unknown as RdpConn[]).find((x) => x.protocol === 'rdp')!;
+  return (name) => c.phases?.find((p) => p.name === name);
+}
+
 // rdp-ssl.pcap (Wireshark sample captures; a Windows server, TLS 1.0 AES-128-CBC-SHA, no key to decrypt it):
 // its licensing is the full exchange; the expected frames are the record sizes on the wire as tshark lists
 // them, read against the MS-RDPBCGR connection sequence by hand (not an independent decryption). Checked
@@ -108,9 +115,7 @@ describe.skipIf(!HAVE_CORPUS || !HAVE_TSHARK || !existsSync(RDP_SSL))('keyless p
     const t = await tshark(['-r', RDP_SSL, '-d', 'tcp.port==3389,tls', '-Y', 'tls.record.content_type == 23 && frame.number >= 41 && frame.number <= 56', '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.srcport', '-e', 'tls.record.length']);
     const wire = t.stdout.trim().split('\n').map((l) => l.split('\t'));
     expect(wire.map(([f, port, len]) => [Number(f), port === '3389' ? 's' : 'c', len])).toEqual(WIRE.map(([f, from, len]) => [f, from, len]));
-    const r = await analyzeFiles([RDP_SSL], { decrypt: false, diagnose: false });
-    const c = (r.connections as unknown as RdpConn[]).find((x) => x.protocol === 'rdp')!;
-    const at = (name: string) => c.phases?.find((p) => p.name === name);
+    const at = await keylessPhases(RDP_SSL);
     expect(at('licensing')).toMatchObject({ frame: 42, inferred: true });
     expect(at('capabilities')).toMatchObject({ frame: 50, inferred: true });
     expect(at('active')).toMatchObject({ frame: 56, inferred: true });
@@ -143,9 +148,7 @@ describe.skipIf(!HAVE_CORPUS || !HAVE_TSHARK || !existsSync(RDP_003))('keyless p
     // The server's next PDU after Granted Control is the fourth small one: Font Map (52 bytes, like the Controls).
     const fontMap = rows.find(([f, from]) => f > 38 && from === 's')!;
     expect(fontMap).toEqual([101, 's', 52]);
-    const r = await analyzeFiles([RDP_003], { decrypt: false, diagnose: false });
-    const c = (r.connections as unknown as RdpConn[]).find((x) => x.protocol === 'rdp')!;
-    const at = (name: string) => c.phases?.find((p) => p.name === name);
+    const at = await keylessPhases(RDP_003);
     expect(at('licensing')).toMatchObject({ frame: 26, inferred: false });
     expect(at('capabilities')).toMatchObject({ frame: 27, inferred: true });
     expect(at('active')).toMatchObject({ frame: 101, inferred: true });

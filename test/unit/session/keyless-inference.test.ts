@@ -21,7 +21,23 @@ function run(suite: number, size: (n: number) => number, selected: number, steps
   const k = new KeylessRdpInference(m);
   k.setSuite(0x0303, suite);
   steps.forEach(([dir, n], i) => k.record(dir, 23, size(n), selected, i + 1, i + 1));
-  return Object.fromEntries(m.phases.map((p) => [p.name, p.frame]));
+  return phasesOf(m);
+}
+
+/** Phase name → frame. */
+const phasesOf = (m: PhaseMachine) => Object.fromEntries(m.phases.map((p) => [p.name, p.frame]));
+/** The frame `run` gives the step with this label. */
+const frameOf = (steps: Step[], label: string) => steps.findIndex((x) => x[2] === label) + 1;
+// TLS 1.0 CBC (AES-128-CBC-SHA, 0x002f) record body for plaintext n: n + 20 MAC, padded to 16, no explicit IV.
+const tls10cbc = (n: number) => Math.ceil((n + 20 + 1) / 16) * 16;
+
+/** Standard RDP Security: the phases seen in the clear up to `licensingFrame` (null: licensing not seen), and the inference fed with `plain` PDU sizes. */
+function standardSecurity(licensingFrame: number | null) {
+  const m = new PhaseMachine(DIRECT_RDP_PHASES);
+  for (const [name, f] of [['tcp-connect', 1], ['x224', 4], ['mcs', 7], ['secure-settings', 23]] as const) m.reach(name, f, f, false);
+  if (licensingFrame !== null) m.reach('licensing', licensingFrame, licensingFrame, false);
+  const k = new KeylessRdpInference(m);
+  return { m, pdu: (dir: 0 | 1, size: number, frame: number) => k.record(dir, 0, size, 0, frame, frame, true) };
 }
 
 // HYBRID_EX, NTLM: Negotiate, Challenge, Authenticate, pubKeyAuth, TSCredentials, Early User Authorization Result (4 bytes), then MCS…
@@ -66,7 +82,7 @@ describe('KeylessRdpInference', () => {
     rec(0, 93, 6); // TSRequest NEGOTIATE
     rec(1, 233, 7); rec(1, 233, 8); // NewSessionTicket × 2
     rec(1, 162, 9); rec(0, 433, 10); rec(1, 95, 11); rec(0, 126, 12); rec(0, 467, 13);
-    expect(Object.fromEntries(m.phases.map((p) => [p.name, p.frame]))).toEqual({ credssp: 6, mcs: 13 });
+    expect(phasesOf(m)).toEqual({ credssp: 6, mcs: 13 });
   });
 
   // From HYBRID_EX_SESSION's Client Info on: what comes before it, then a tail.
@@ -82,8 +98,8 @@ describe('KeylessRdpInference', () => {
       [1, 400, 'License Request'], [0, 350, 'New License Request'], [1, 60, 'Platform Challenge'], [0, 80, 'Platform Challenge Response'],
       [1, 1500, 'New License'], [1, 470, 'Demand Active'], ...finalization,
     ];
-    const demandActive = steps.findIndex((x) => x[2] === 'Demand Active') + 1;
-    const fontMap = steps.findIndex((x) => x[2] === 'Font Map') + 1;
+    const demandActive = frameOf(steps, 'Demand Active');
+    const fontMap = frameOf(steps, 'Font Map');
     const phases = run(0xc02f, gcm, HYBRID_EX, steps);
     // The License Request (the server's first PDU after Client Info) is not taken for the Demand Active.
     expect(phases).toEqual({ credssp: 1, mcs: 7, 'secure-settings': 14, licensing: 15, capabilities: demandActive, active: fontMap });
@@ -96,8 +112,8 @@ describe('KeylessRdpInference', () => {
       [1, 15000, 'Bandwidth Measure Payload'], [1, 15000, 'Bandwidth Measure Payload'], [1, 20, 'Bandwidth Measure Stop'], [0, 20, 'Network Characteristics Result'],
       [1, 30, 'License Error (valid client)'], [1, 470, 'Demand Active'], ...finalization,
     ];
-    const demandActive = steps.findIndex((x) => x[2] === 'Demand Active') + 1;
-    const fontMap = steps.findIndex((x) => x[2] === 'Font Map') + 1;
+    const demandActive = frameOf(steps, 'Demand Active');
+    const fontMap = frameOf(steps, 'Font Map');
     const phases = run(0xc02f, gcm, HYBRID_EX, steps);
     // Licensing is stamped at the first auto-detect request (documented limitation).
     expect(phases).toEqual({ credssp: 1, mcs: 7, 'secure-settings': 14, licensing: 15, capabilities: demandActive, active: fontMap });
@@ -105,8 +121,8 @@ describe('KeylessRdpInference', () => {
 
   it('a small client PDU between Demand Active and Confirm Active does not lose the sequence', () => {
     const steps: Step[] = [...upToClientInfo, [1, 30, 'License Error (valid client)'], [1, 470, 'Demand Active'], [0, 30, 'Refresh Rect'], ...finalization];
-    const demandActive = steps.findIndex((x) => x[2] === 'Demand Active') + 1;
-    const fontMap = steps.findIndex((x) => x[2] === 'Font Map') + 1;
+    const demandActive = frameOf(steps, 'Demand Active');
+    const fontMap = frameOf(steps, 'Font Map');
     expect(run(0xc02f, gcm, HYBRID_EX, steps)).toMatchObject({ capabilities: demandActive, active: fontMap });
   });
 
@@ -125,8 +141,8 @@ describe('KeylessRdpInference', () => {
 
   it('a multitransport request between licensing and Demand Active: capabilities at the Demand Active the Confirm Active answers', () => {
     const steps: Step[] = [...upToClientInfo, ...xrdpLicensing, [1, 50, 'Initiate Multitransport Request'], [1, 481, 'Demand Active'], ...finalization];
-    const demandActive = steps.findIndex((x) => x[2] === 'Demand Active') + 1;
-    const fontMap = steps.findIndex((x) => x[2] === 'Font Map') + 1;
+    const demandActive = frameOf(steps, 'Demand Active');
+    const fontMap = frameOf(steps, 'Font Map');
     expect(run(0xc02f, gcm, HYBRID_EX, steps)).toEqual({ credssp: 1, mcs: 7, 'secure-settings': 14, licensing: 15, capabilities: demandActive, active: fontMap });
     expect(run(0x0035, cbc, HYBRID_EX, steps)).toMatchObject({ capabilities: demandActive, active: fontMap });
   });
@@ -140,21 +156,17 @@ describe('KeylessRdpInference', () => {
   });
 
   it('Standard RDP Security (server PDU sizes only): small then large server PDUs are not taken for Demand Active', () => {
-    // RDP-003.pcap of suricata-verify: licensing seen decoded, then the encrypted server PDUs (the client's are not fed)
-    const m = new PhaseMachine(DIRECT_RDP_PHASES);
-    for (const [name, f] of [['tcp-connect', 1], ['x224', 4], ['mcs', 7], ['secure-settings', 23], ['licensing', 26]] as const) m.reach(name, f, f, false);
-    const k = new KeylessRdpInference(m);
-    [319, 48, 52, 52, 52, 1200, 48, 900].forEach((n, i) => k.record(1, 0, n, 0, 27 + i, 27 + i, true));
+    // RDP-003.pcap's server side: licensing seen decoded, then encrypted server PDUs only (no client PDU answers them)
+    const { m, pdu } = standardSecurity(26);
+    [319, 48, 52, 52, 52, 1200, 48, 900].forEach((n, i) => pdu(1, n, 27 + i));
     expect(m.has('capabilities')).toBe(false);
   });
 
   it('Standard RDP Security: Demand Active recognised by the Confirm Active answering it, active at the fourth small server PDU', () => {
-    const m = new PhaseMachine(DIRECT_RDP_PHASES);
-    for (const [name, f] of [['tcp-connect', 1], ['x224', 4], ['mcs', 7], ['secure-settings', 23], ['licensing', 26]] as const) m.reach(name, f, f, false);
-    const k = new KeylessRdpInference(m);
+    const { m, pdu } = standardSecurity(26);
     const seq: [0 | 1, number, number][] = [[1, 319, 27], [0, 519, 29], [0, 48, 30], [1, 48, 31], [1, 52, 32], [0, 52, 34], [1, 52, 38], [0, 1260, 39], [1, 52, 101], [1, 1260, 105]];
-    for (const [dir, n, f] of seq) k.record(dir, 0, n, 0, f, f, true);
-    expect(Object.fromEntries(m.phases.map((p) => [p.name, p.frame]))).toMatchObject({ licensing: 26, capabilities: 27, active: 101 });
+    for (const [dir, n, f] of seq) pdu(dir, n, f);
+    expect(phasesOf(m)).toMatchObject({ licensing: 26, capabilities: 27, active: 101 });
     expect(m.phases.find((p) => p.name === 'capabilities')!.inferred).toBe(true);
   });
 
@@ -162,38 +174,31 @@ describe('KeylessRdpInference', () => {
     const machine = new PhaseMachine(DIRECT_RDP_PHASES);
     const k = new KeylessRdpInference(machine);
     k.setSuite(0x0301, 0x002f);
-    const body = (n: number) => Math.ceil((n + 20 + 1) / 16) * 16; // TLS 1.0 CBC, no explicit IV
     const steps: Step[] = [...upToClientInfo, ...xrdpLicensing, [1, 470, 'Demand Active'], ...finalization];
     steps.forEach(([dir, n], i) => {
       // both records of a split PDU in the PDU's frame, as the server writes them in one segment
-      if (dir === 1) k.record(1, 23, body(1), HYBRID_EX, i + 1, i + 1);
-      k.record(dir, 23, body(dir === 1 ? n - 1 : n), HYBRID_EX, i + 1, i + 1);
+      if (dir === 1) k.record(1, 23, tls10cbc(1), HYBRID_EX, i + 1, i + 1);
+      k.record(dir, 23, tls10cbc(dir === 1 ? n - 1 : n), HYBRID_EX, i + 1, i + 1);
     });
-    const at = (label: string) => steps.findIndex((x) => x[2] === label) + 1;
-    expect(Object.fromEntries(machine.phases.map((p) => [p.name, p.frame]))).toEqual({
-      credssp: 1, mcs: 7, 'secure-settings': 14, licensing: 15, capabilities: at('Demand Active'), active: at('Font Map'),
+    expect(phasesOf(machine)).toEqual({
+      credssp: 1, mcs: 7, 'secure-settings': 14, licensing: 15, capabilities: frameOf(steps, 'Demand Active'), active: frameOf(steps, 'Font Map'),
     });
   });
 
   it('Standard RDP Security: a client PDU of a licensing reply\'s size is not Confirm Active; a large PDU before licensing as seen in the clear is not Demand Active', () => {
-    const setup = () => {
-      const m = new PhaseMachine(DIRECT_RDP_PHASES);
-      for (const [name, f] of [['tcp-connect', 1], ['x224', 4], ['mcs', 7], ['secure-settings', 23]] as const) m.reach(name, f, f, false);
-      return { m, k: new KeylessRdpInference(m) };
-    };
-    let { m, k } = setup();
-    k.record(1, 0, 34, 0, 25, 25, true); // licensing (encrypted): its start is inferred here
-    k.record(1, 0, 400, 0, 26, 26, true);
-    k.record(0, 0, 200, 0, 27, 27, true); // under Confirm Active's size
-    expect(m.has('capabilities')).toBe(false);
+    const a = standardSecurity(null);
+    a.pdu(1, 34, 25); // licensing (encrypted): its start is inferred here
+    a.pdu(1, 400, 26);
+    a.pdu(0, 200, 27); // under Confirm Active's size
+    expect(a.m.has('capabilities')).toBe(false);
     // Encrypted auto-detection first (taken for the start of licensing), then licensing in the clear, then an
     // encrypted licensing reply of Confirm Active's size (a client that encrypts its licensing PDUs).
-    ({ m, k } = setup());
-    k.record(1, 0, 40, 0, 24, 24, true); // RTT Measure Request
-    k.record(1, 0, 1200, 0, 25, 25, true); // Bandwidth Measure Payload
-    m.reach('licensing', 28, 28, false); // License Request decoded in the clear
-    k.record(0, 0, 900, 0, 29, 29, true); // encrypted License Information
-    expect(m.has('capabilities')).toBe(false);
+    const b = standardSecurity(null);
+    b.pdu(1, 40, 24); // RTT Measure Request
+    b.pdu(1, 1200, 25); // Bandwidth Measure Payload
+    b.m.reach('licensing', 28, 28, false); // License Request decoded in the clear
+    b.pdu(0, 900, 29); // encrypted License Information
+    expect(b.m.has('capabilities')).toBe(false);
   });
 
   it('a retransmission that reorders frames (the valid-client alert resent after the Demand Active went through) does not hide the Demand Active', () => {
@@ -205,14 +210,12 @@ describe('KeylessRdpInference', () => {
     k.record(1, 23, gcm(34), HYBRID_EX, 53, 53);
     k.record(1, 23, gcm(470), HYBRID_EX, 50, 50);
     finalization.forEach(([dir, n], i) => k.record(dir, 23, gcm(n), HYBRID_EX, 55 + i, 55 + i));
-    expect(Object.fromEntries(m.phases.map((p) => [p.name, p.frame]))).toMatchObject({ licensing: 53, capabilities: 50, active: 55 + 8 });
+    expect(phasesOf(m)).toMatchObject({ licensing: 53, capabilities: 50, active: 55 + 8 });
     // Standard RDP Security: licensing seen in the clear in a resent frame, the encrypted Demand Active held back before it
-    const p = new PhaseMachine(DIRECT_RDP_PHASES);
-    for (const [name, f] of [['tcp-connect', 1], ['x224', 4], ['mcs', 7], ['secure-settings', 23], ['licensing', 28]] as const) p.reach(name, f, f, false);
-    const q = new KeylessRdpInference(p);
-    q.record(1, 0, 319, 0, 27, 27, true);
-    q.record(0, 0, 519, 0, 29, 29, true);
-    expect(p.phases.find((x) => x.name === 'capabilities')?.frame).toBe(27);
+    const p = standardSecurity(28);
+    p.pdu(1, 319, 27);
+    p.pdu(0, 519, 29);
+    expect(phasesOf(p.m).capabilities).toBe(27);
   });
 
   it('connect-time auto-detection: a bandwidth payload after a small request is not Demand Active', () => {
@@ -229,7 +232,7 @@ describe('KeylessRdpInference', () => {
       const machine = new PhaseMachine(DIRECT_RDP_PHASES);
       const k = new KeylessRdpInference(machine);
       k.setSuite(0x0301, 0x002f);
-      steps.forEach(([dir, n], i) => k.record(dir, 23, 16 + Math.ceil((n + 20 + 1) / 16) * 16 - (0x0301 < 0x0302 ? 16 : 0), HYBRID_EX, i + 1, i + 1));
+      steps.forEach(([dir, n], i) => k.record(dir, 23, tls10cbc(n), HYBRID_EX, i + 1, i + 1));
       return machine.phases.map((p) => p.name);
     };
     // wrong password: the server's last TSRequest carries the error, then it closes
