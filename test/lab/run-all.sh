@@ -12,6 +12,13 @@ source "$LAB_DIR/lib.sh"
 source "$LAB_DIR/scenarios.sh"
 # shellcheck source=scenarios-auth.sh
 source "$LAB_DIR/scenarios-auth.sh"
+# Further scenario groups live one file each (scenarios-<topic>.sh); each appends its sc_* names to EXTRA.
+EXTRA=()
+for f in "$LAB_DIR"/scenarios-*.sh; do
+  case "$f" in */scenarios-auth.sh) continue ;; esac
+  # shellcheck disable=SC1090
+  source "$f"
+done
 
 [ "$(id -u)" = 0 ] || { echo "run-all.sh must run as root (network namespaces, iptables)" >&2; exit 1; }
 for t in xrdp xfreerdp freerdp-shadow-cli Xvfb tcpdump editcap tshark iptables krb5kdc kinit faketime nginx gcc curl ethtool; do
@@ -20,8 +27,12 @@ done
 
 ALL=(sc_healthy_xrdp sc_healthy_pmtud sc_healthy_lightloss sc_tcp_timeout sc_tcp_refused sc_icmp_unreach
      sc_middlebox_reset sc_server_reset sc_negfail sc_tls_version sc_tls_handshake sc_mtu_blackhole
-     sc_packet_loss sc_path_lost sc_shadow sc_kerberos sc_gateway sc_no_rdp)
+     sc_packet_loss sc_path_lost sc_shadow sc_kerberos sc_gateway sc_no_rdp "${EXTRA[@]}")
 if [ $# -gt 0 ]; then LIST=("$@"); else LIST=("${ALL[@]}"); fi
+
+# One lab at a time on this machine: the namespaces, xrdp's pid files and /tmp work dirs are shared.
+exec 9>/tmp/rdpdiag-lab.lock
+flock 9
 
 T0=$(date +%s)
 mkdir -p "$WORK/home" "$WORK/certs" "$OUT" "$META" "$LOGS"
