@@ -40,6 +40,7 @@ import { newFrame } from './frame.js';
 import { LINKTYPE_NON_PACKET } from './pcapng-reader.js';
 import type { FrameSink } from './source.js';
 import type { ReadWindow } from './window.js';
+import { impossibleTime } from './timestamp-check.js';
 
 /** 'GMBU' and 'RTSS' read as big-endian u32. */
 export const NETMON2_MAGIC = 0x474d4255;
@@ -359,6 +360,8 @@ async function readNetmonAt(ra: RandomAccess, sink: FrameSink, fileIndex: number
     } else {
       setDelta(f, h, 0, lo, 1_000_000);
     }
+    const badTime = impossibleTime(f);
+    if (badTime !== null) report(index, trailerLen >= 15 ? pos + hdrLen + incl + 6 : pos, badTime);
     sink.frame(f);
     return pos + total;
   };

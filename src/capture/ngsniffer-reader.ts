@@ -28,6 +28,7 @@ import { newFrame } from './frame.js';
 import { LINKTYPE_NON_PACKET } from './pcapng-reader.js';
 import type { FrameSink } from './source.js';
 import type { ReadWindow } from './window.js';
+import { impossibleTime } from './timestamp-check.js';
 
 /** 'XCP\0' and 'VL\0\0' as big-endian u32. */
 export const NETXRAY_MAGIC = 0x58435000;
@@ -249,6 +250,8 @@ export async function readNetxray(w: ReadWindow, sink: FrameSink, fileIndex: num
     f.tsSec = h.startTime + whole;
     f.tsNsec = Math.trunc((t - Math.trunc(t)) * 1.0e9);
     f.ts = f.tsSec + f.tsNsec / 1e9;
+    const badTime = impossibleTime(f);
+    if (badTime !== null) report(index, w.offset, badTime);
     f.caplen = incl - padding;
     f.origLen = Math.max(0, orig - padding);
     f.data = b.subarray(s + hdrLen, s + hdrLen + f.caplen);

@@ -9,6 +9,7 @@ import { issue } from '../core/issues.js';
 import type { Frame, InterfaceInfo } from './frame.js';
 import { newFrame } from './frame.js';
 import type { FrameSink } from './source.js';
+import { impossibleTime } from './timestamp-check.js';
 import { DEFAULT_WINDOW, type ReadWindow } from './window.js';
 
 export const BT_SHB = 0x0a0d0d0a;
@@ -217,6 +218,8 @@ export async function readPcapngBlocks(w: ReadWindow, sink: FrameSink, fileIndex
         }
         setTime(f, iface, tsHi, tsLo);
         fill(f, index, ifaceBase + ifId, iface, b.subarray(dataStart, dataStart + cap), orig, flags);
+        const badTime = impossibleTime(f);
+        if (badTime !== null) report(badTime, 'warning', w.offset + 12, index);
         sink.frame(f);
         break;
       }

@@ -6,12 +6,24 @@ export function toSeconds(sec: number, nsec: number): number {
   return sec + nsec / 1e9;
 }
 
+/**
+ * Largest distance from the epoch a JavaScript Date can hold (ECMA-262 "Time Values and Time
+ * Range": ±8.64e15 ms), in seconds. A capture time beyond it cannot be shown as a date.
+ */
+export const MAX_DATE_SECONDS = 8.64e12;
+
+/** Whether `ts` (epoch seconds) can be shown as a date; false for NaN and infinities. */
+export function inDateRange(ts: number): boolean {
+  return ts >= -MAX_DATE_SECONDS && ts <= MAX_DATE_SECONDS;
+}
+
 let memoSec = NaN;
 let memoBase = '';
 
-/** ISO 8601 UTC with microseconds, e.g. 2026-11-20T14:03:12.123456Z. */
+/** ISO 8601 UTC with microseconds, e.g. 2026-11-20T14:03:12.123456Z; '' for a time no date can hold. */
 export function isoTime(ts: number): string {
-  if (!Number.isFinite(ts)) return '';
+  // One second of margin: rounding the microseconds may carry into the next second.
+  if (!(ts > -MAX_DATE_SECONDS + 1 && ts < MAX_DATE_SECONDS - 1)) return '';
   const sec = Math.floor(ts);
   let micros = Math.round((ts - sec) * 1e6);
   let whole = sec;
