@@ -157,6 +157,8 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
   if (options.maxRetained !== undefined) engine.maxRetained = options.maxRetained;
   if (options.maxOpen !== undefined) engine.maxOpen = options.maxOpen;
   const interfaces: { file: string; info: InterfaceInfo }[] = [];
+  /** The same entries by file and interface id: an IDB or ISB updates its entry without a search. */
+  const interfaceById = new Map<string, { file: string; info: InterfaceInfo }>();
   const summaries: SourceSummary[] = [];
   for (const src of sources) {
     fileLabels[src.fileIndex] = src.label;
@@ -175,9 +177,14 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
           },
       issue: (i: DecodeIssue) => engine.report(i),
       interface: (info: InterfaceInfo) => {
-        const existing = interfaces.find((x) => x.file === label && x.info.id === info.id);
+        const key = `${src.fileIndex}:${info.id}`;
+        const existing = interfaceById.get(key);
         if (existing) existing.info = { ...info };
-        else interfaces.push({ file: label, info: { ...info } });
+        else {
+          const entry = { file: label, info: { ...info } };
+          interfaces.push(entry);
+          interfaceById.set(key, entry);
+        }
       },
       secrets: (s: EmbeddedSecrets) => session?.addEmbeddedSecrets(s),
     };

@@ -27,6 +27,13 @@ export const SECRETS_TLS = 0x544c534b;
 /** Largest block we buffer; a larger claimed length is treated as corruption. */
 export const MAX_BLOCK = 32 << 20;
 const RESYNC_SCAN = 4 << 20;
+/**
+ * Interfaces described per file at most. Real captures have a handful (dumpcap -i any, a
+ * router's ports); every IDB costs a record here and a line in the report, so a file made of
+ * millions of 20-byte IDBs would otherwise grow both without limit. Further IDBs are counted,
+ * reported once, and their packets are reported as on an interface that was not read.
+ */
+export const MAX_INTERFACES = 4096;
 
 /** Records that Wireshark (4.0) shows as frames although they carry no link-layer packet: systemd journal, sysdig events and custom blocks. */
 const NON_PACKET_FRAME_TYPES = new Set([BT_JOURNAL, 0xbad, 0x40000bad, 0x204, 0x205, 0x206, 0x207, 0x208, 0x209, 0x20a, 0x20b, 0x211, 0x212, 0x213, 0x216, 0x217]);
@@ -62,6 +69,8 @@ export async function readPcapngBlocks(w: ReadWindow, sink: FrameSink, fileIndex
   let truncated = false;
   let ifaceBase = 0; // interface ids reported to the sink are unique across sections
   let skipSection = false; // a section of an unsupported major version is skipped whole
+  let ignoredIfaces = 0; // IDBs over MAX_INTERFACES in the whole file
+  let ignoredInSection = 0;
 
   /** `frame` defaults to the next frame; packet-block branches pass the frame they are reading. */
   const report = (msg: string, severity: 'warning' | 'error' = 'warning', offset = w.offset, frame = index + 1) =>
@@ -148,6 +157,7 @@ export async function readPcapngBlocks(w: ReadWindow, sink: FrameSink, fileIndex
         sections++;
         ifaceBase += ifaces.length;
         ifaces = [];
+        ignoredInSection = 0;
         const major = u16(b, bodyStart + 4, le);
         const minor = u16(b, bodyStart + 6, le);
         skipSection = major !== 1 || (minor !== 0 && minor !== 2);
@@ -157,6 +167,12 @@ export async function readPcapngBlocks(w: ReadWindow, sink: FrameSink, fileIndex
       case BT_IDB: {
         if (bodyEnd - bodyStart < 8) {
           report('Interface Description Block too short', 'error');
+          break;
+        }
+        if (ifaceBase + ifaces.length >= MAX_INTERFACES) {
+          if (ignoredIfaces === 0) report(`more than ${MAX_INTERFACES} Interface Description Blocks; further interfaces are not read and their packets are not decoded`, 'error');
+          ignoredIfaces++;
+          ignoredInSection++;
           break;
         }
         const iface: Iface = {
@@ -201,7 +217,8 @@ export async function readPcapngBlocks(w: ReadWindow, sink: FrameSink, fileIndex
         const dataStart = bodyStart + 20;
         const iface = ifaces[ifId];
         if (!iface) {
-          report(`frame ${index}: refers to interface ${ifId}, which the section did not describe`, 'error', w.offset, index);
+          if (ifId < ifaces.length + ignoredInSection) report(`frame ${index}: interface ${ifId} is beyond the ${MAX_INTERFACES} interfaces read; not decoded`, 'warning', w.offset, index);
+          else report(`frame ${index}: refers to interface ${ifId}, which the section did not describe`, 'error', w.offset, index);
           emitEmpty(f, index, sink);
           break;
         }
@@ -286,6 +303,7 @@ export async function readPcapngBlocks(w: ReadWindow, sink: FrameSink, fileIndex
     w.start += len;
     if (w.buf.length > DEFAULT_WINDOW) w.shrink();
   }
+  if (ignoredIfaces > 0) report(`${ignoredIfaces} Interface Description Block(s) over the limit of ${MAX_INTERFACES} were not read`, 'error', w.offset, 0);
   return { frames: index, truncated, sections };
 }
 
