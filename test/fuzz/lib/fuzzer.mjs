@@ -14,8 +14,9 @@ import { functionsIn, targetFiles } from './static-count.mjs';
 
 import { DIST_URL, FUZZ_DIR, REPO } from './paths.mjs';
 
+/** A target by name (test/fuzz/targets/NAME.mjs), or a path to a target module. */
 export function targetPath(name) {
-  return pathToFileURL(join(FUZZ_DIR, 'targets', `${name}.mjs`)).href;
+  return pathToFileURL(name.endsWith('.mjs') ? name : join(FUZZ_DIR, 'targets', `${name}.mjs`)).href;
 }
 
 /**
@@ -29,6 +30,7 @@ export function targetPath(name) {
  * @param {number} [o.memLimitMb] heap + external growth on one input that is a finding (default 128)
  * @param {number} [o.heapMb] the worker's old-space limit (default 512)
  * @param {string} [o.findingsDir] where findings are saved (none when absent)
+ * @param {boolean} [o.coverTarget] count the target module's own blocks too (self-test)
  * @param {(msg: object) => void} [o.onProgress]
  */
 export async function runFuzz(o) {
@@ -47,9 +49,15 @@ export async function runFuzz(o) {
   const scratchDir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'rdpdiag-fuzz-'));
 
   const save = (f) => {
+    // A restarted worker finds again what an earlier one reported: counted once.
+    const prev = findings.find((x) => x.signature === f.signature);
+    if (prev) {
+      prev.count += f.count;
+      return;
+    }
     findings.push(f);
     if (!o.findingsDir) return;
-    const dir = join(o.findingsDir, o.target);
+    const dir = join(o.findingsDir, o.target.replace(/^.*\//, '').replace(/\.mjs$/, ''));
     mkdirSync(dir, { recursive: true });
     const id = createHash('sha1').update(f.signature).digest('hex').slice(0, 12);
     writeFileSync(join(dir, `${f.kind}-${id}.bin`), f.minimized ?? f.input);
@@ -75,6 +83,7 @@ export async function runFuzz(o) {
         distUrl: DIST_URL,
         memLimitMb: o.memLimitMb ?? 128,
         scratchDir,
+        coverTarget: o.coverTarget === true,
       },
       resourceLimits: { maxOldGenerationSizeMb: o.heapMb ?? 512 },
       stdout: true,
@@ -129,6 +138,8 @@ export async function runFuzz(o) {
     totals.execs += Math.max(workerExecs, 1);
     corpus = [...corpus, ...found];
     if (outcome.kind === 'exit') break;
+    // The input that hung or exhausted the heap is not run again by the next worker.
+    corpus = corpus.filter((x) => Buffer.compare(Buffer.from(x), Buffer.from(outcome.input)) !== 0);
     const sig = outcome.kind === 'hang' ? `hang > ${hangMs} ms` : outcome.kind === 'oom' ? 'out of memory (worker heap limit)' : `worker error: ${outcome.error?.message}`;
     const prev = findings.find((f) => f.signature === sig);
     if (prev) prev.count++;

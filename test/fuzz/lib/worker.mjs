@@ -20,12 +20,13 @@ import { mutate } from './mutate.mjs';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
 
-const { targetPath, seed, iterations, seconds, seeds, ctrlBuf, inputBuf, distUrl, memLimitMb } = workerData;
+const { targetPath, seed, iterations, seconds, seeds, ctrlBuf, inputBuf, distUrl, memLimitMb, coverTarget } = workerData;
 const ctrl = new Int32Array(ctrlBuf);
 const inputMem = new Uint8Array(inputBuf);
 const BATCH = 32;
 
-const cov = new Coverage((url) => url.startsWith(distUrl));
+// Coverage counts the project's compiled files (and the target module itself when asked: the fuzzer's self-test).
+const cov = new Coverage((url) => url.startsWith(distUrl) || (coverTarget && url === targetPath));
 await cov.start();
 const target = await import(targetPath);
 const maxLen = Math.min(target.maxLen ?? 65536, inputMem.length);
