@@ -116,7 +116,7 @@ export async function runFuzz(o) {
         if (m.type === 'corpus') found.push(m.input);
         else if (m.type === 'finding') save(m.finding);
         else if (m.type === 'seeded') seeded ??= m;
-        else if (m.type === 'summary') summary = m.summary;
+        if (m.summary) summary = m.summary;
         if (m.execs !== undefined) {
           workerExecs = m.execs;
           corpusSize = m.corpus;

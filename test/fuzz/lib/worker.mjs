@@ -31,6 +31,7 @@ await cov.start();
 const target = await import(targetPath);
 const maxLen = Math.min(target.maxLen ?? 65536, inputMem.length);
 const r = new Prng(seed);
+const inFiles = (rel) => (target.files ?? ['']).some((f) => rel.startsWith(f)) && !(target.exclude ?? []).some((f) => rel.startsWith(f));
 
 /** Runs one input; returns null or the error it threw that is not a clean rejection. */
 function runOne(b) {
@@ -139,7 +140,9 @@ function report(final) {
   const now = Date.now();
   if (!final && now - lastReport < 2000) return;
   lastReport = now;
-  parentPort.postMessage({ type: final ? 'done' : 'stats', execs, corpus: corpus.length, covered: cov.covered.size, crashes, ms: now - t0 });
+  // The coverage of the target's files goes with every report: a worker terminated after a hang
+  // leaves its last one.
+  parentPort.postMessage({ type: final ? 'done' : 'stats', execs, corpus: corpus.length, covered: cov.covered.size, crashes, ms: now - t0, summary: cov.perFile(distUrl, inFiles) });
 }
 
 gc();
@@ -186,6 +189,4 @@ while (!done()) {
 }
 const last = await cov.take();
 cov.evaluate(last, true);
-const inFiles = (rel) => (target.files ?? ['']).some((f) => rel.startsWith(f)) && !(target.exclude ?? []).some((f) => rel.startsWith(f));
-parentPort.postMessage({ type: 'summary', summary: cov.perFile(distUrl, inFiles) });
 report(true);
