@@ -95,4 +95,47 @@ describe.skipIf(!HAVE_DIST)('fuzzer findings', () => {
     expect(r.timedOut, 'hang').toBe(false);
     expect(r.status, r.stderr).toBe(0);
   });
+
+  // netmon-reader.ts checked that each NetMon table (user data, comments, network info) lies
+  // inside the file by reading all of it into its read cache: a header claiming a 3 GB table
+  // allocated 3 GB, and FileHandle.read then aborted the process (native assertion: length not
+  // an Int32). Found by the pipeline target (the abort) and by the netmon target once its
+  // in-memory source refused what FileHandle.read refuses (a crash and a 3.2 GB memory finding).
+  // Hand-built: a NetMon 2.0 Ethernet header, one 60-byte record, a frame table of one entry, and
+  // a user-data table at offset 64 claiming 0xc0000000 bytes.
+  function netmonHugeTable(): Buffer {
+    const h = Buffer.alloc(128);
+    h.write('GMBU', 0, 'latin1');
+    h[4] = 0; // minor
+    h[5] = 2; // major
+    h.writeUInt16LE(1, 6); // Ethernet
+    const rec = Buffer.alloc(16 + 60);
+    rec.writeUInt32LE(60, 8); // original length
+    rec.writeUInt32LE(60, 12); // captured length
+    const tableOffset = 128 + rec.length;
+    h.writeUInt32LE(tableOffset, 24);
+    h.writeUInt32LE(4, 28);
+    h.writeUInt32LE(64, 32); // user data offset
+    h.writeUInt32LE(0xc0000000, 36); // user data length
+    const table = Buffer.alloc(4);
+    table.writeUInt32LE(128, 0);
+    return Buffer.concat([h, rec, table]);
+  }
+
+  it('netmon: a table claiming 3 GB no longer aborts the process (whole pipeline, real file reads)', () => {
+    const p = join(tmp, 'huge-table.cap');
+    writeFileSync(p, netmonHugeTable());
+    const r = reproduce('pipeline', p, 30_000);
+    expect(r.timedOut, 'hang').toBe(false);
+    expect(r.status, r.stderr).toBe(0);
+  });
+
+  it('netmon: that table is reported as running past the end of the file, without allocating it', async () => {
+    global.gc?.();
+    const before = process.memoryUsage().arrayBuffers;
+    const { issues, frames } = await readIssues('huge-table-2.cap', netmonHugeTable());
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 << 20);
+    expect(frames).toBe(1);
+    expect(issues.some((i) => /table at offset 64 .* runs past the end of the file/.test(i.message))).toBe(true);
+  });
 });

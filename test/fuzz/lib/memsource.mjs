@@ -6,18 +6,31 @@
  */
 import { BadEvent } from './events.mjs';
 
+/**
+ * Node's FileHandle.read aborts the whole process (a native assertion, not an exception) when its
+ * offset or length is not a 32-bit integer; the in-memory source refuses the same arguments with
+ * an exception, so that such a call is a finding instead of a lenient copy.
+ */
+function checkArgs(into, offset, length, position) {
+  const int32 = (x) => Number.isInteger(x) && x >= 0 && x <= 0x7fffffff;
+  if (!int32(offset) || !int32(length) || offset + length > into.length) throw new BadEvent(`read into ${into.length} bytes at ${offset}, length ${length}: not what FileHandle.read accepts`);
+  if (position !== undefined && !(Number.isSafeInteger(position) && position >= 0)) throw new BadEvent(`read at position ${position}`);
+}
+
 export class MemSource {
   constructor(b) {
     this.b = b;
     this.pos = 0;
   }
   async read(into, offset, length) {
+    checkArgs(into, offset, length);
     const n = Math.max(0, Math.min(length, this.b.length - this.pos));
     into.set(this.b.subarray(this.pos, this.pos + n), offset);
     this.pos += n;
     return n;
   }
   async readAt(into, offset, length, position) {
+    checkArgs(into, offset, length, position);
     if (position >= this.b.length) return 0;
     const n = Math.max(0, Math.min(length, this.b.length - position));
     into.set(this.b.subarray(position, position + n), offset);
