@@ -106,8 +106,10 @@ export async function readPcapngBlocks(w: ReadWindow, sink: FrameSink, fileIndex
     }
     const type = u32(b, s, le);
     const declaredLen = u32(b, s + 4, le);
-    // Old NTAR writers stored the unpadded length but still padded the block.
-    const len = (declaredLen + 3) & ~3;
+    // Old NTAR writers stored the unpadded length but still padded the block. Rounded in
+    // floating point: `(declaredLen + 3) & ~3` wraps to 0 for 0xfffffffd..0xffffffff (a
+    // zero-length block that was read again for ever).
+    const len = declaredLen + ((4 - (declaredLen % 4)) % 4);
     if (declaredLen < 12 || len > MAX_BLOCK) {
       report(`block type 0x${type.toString(16)} has an impossible length ${declaredLen}`, 'error');
       if (!(await resync(w, le))) {
