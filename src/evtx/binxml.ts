@@ -96,6 +96,8 @@ export class ChunkParser {
   private readonly names = new Map<number, string>();
   private readonly templates = new Map<number, TNode[]>();
   private depth = 0;
+  /** Template definitions being parsed (start offsets). */
+  private readonly parsing = new Set<number>();
   /** Values that did not fit their type, in the record being parsed (shown as hex, reported). */
   badValues = 0;
 
@@ -107,6 +109,7 @@ export class ChunkParser {
   parseFragment(start: number, end: number): XmlNode[] {
     this.badValues = 0;
     this.depth = 0;
+    this.parsing.clear();
     const out: TNode[] = [];
     this.parseStream(start, end, out);
     return this.instantiate(out, []);
@@ -314,11 +317,17 @@ export class ChunkParser {
   }
 
   private parseDefinition(start: number, end: number): TNode[] {
+    // A definition that (through a nested instance) refers to itself would never end.
+    if (this.parsing.has(start)) throw new BinXmlError('template definition refers to itself', start);
+    if (++this.depth > MAX_DEPTH) throw new BinXmlError('templates nested too deep', start);
+    this.parsing.add(start);
     const out: TNode[] = [];
-    const saved = this.depth;
-    this.depth = 0;
-    this.parseStream(start, end, out);
-    this.depth = saved;
+    try {
+      this.parseStream(start, end, out);
+    } finally {
+      this.parsing.delete(start);
+    }
+    this.depth--;
     return out;
   }
 

@@ -91,8 +91,8 @@ function* readChunk(chunk: Uint8Array, base: number, limit: number, file: string
         p = next;
         continue;
       }
-      const size = v.getUint32(p + 4, true);
-      if (v.getUint32(p, true) === RECORD_MAGIC && size >= 28 && p + size <= limit) {
+      const size = p + 28 <= limit ? v.getUint32(p + 4, true) : 0;
+      if (size >= 28 && p + size <= limit && v.getUint32(p, true) === RECORD_MAGIC) {
         // Signature and size plausible, but the size copy at the end differs: the record's bytes are damaged.
         const number = v.getBigUint64(p + 8, true);
         yield { warning: warning(file, base + p, `record ${number} is damaged (its size copy at the end reads ${v.getUint32(p + size - 4, true)}, not ${size}): skipped`) };
