@@ -13,13 +13,14 @@ const ALLOWED: Record<string, string[]> = {
   core: ['core'],
   codes: ['core', 'codes'],
   capture: ['core', 'capture'],
+  evtx: ['core', 'codes', 'evtx'],
   decode: ['core', 'capture', 'decode'],
   protocols: ['core', 'protocols'],
   reassembly: ['core', 'capture', 'decode', 'protocols', 'reassembly'],
   session: ['core', 'capture', 'decode', 'protocols', 'reassembly', 'codes', 'session'],
-  findings: ['core', 'codes', 'decode', 'reassembly', 'protocols', 'session', 'findings'],
-  report: ['core', 'capture', 'codes', 'reassembly', 'session', 'findings', 'report'],
-  cli: ['core', 'capture', 'codes', 'findings', 'report', 'cli', '(root)'],
+  findings: ['core', 'codes', 'decode', 'reassembly', 'protocols', 'session', 'evtx', 'findings'],
+  report: ['core', 'capture', 'codes', 'reassembly', 'session', 'findings', 'evtx', 'report'],
+  cli: ['core', 'capture', 'codes', 'findings', 'report', 'evtx', 'cli', '(root)'],
 };
 
 function files(dir: string): string[] {
