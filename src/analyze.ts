@@ -159,13 +159,16 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
     // address) go before the ones the verdict is asked about.
     expendable: (c) => (session ? session.expendable(c) : true) || (focus !== null && !focus(c)),
     evicted: (c) => {
-      const r = buildConnection(c, fileLabels[c.fileIndex] ?? '');
       const rec = session?.record(c);
-      if (rec) Object.assign(r, sessionFields(rec, c, lastTsSeen, redact));
-      else r['protocol'] = 'other';
+      const summary = (): ConnectionReport => {
+        const r = buildConnection(c, fileLabels[c.fileIndex] ?? '');
+        if (rec) Object.assign(r, sessionFields(rec, c, lastTsSeen, redact));
+        else r['protocol'] = 'other';
+        return r;
+      };
+      if (listing) listing.add(c, rec, summary);
+      else keep(summary());
       session?.release(c);
-      if (listing) listing.add(r, c.icmpErrors > 0);
-      else keep(r);
     },
   };
   const engine = new TrafficEngine(combineHooks(combineHooks(session?.hooks, options.hooks), lifecycle));
@@ -250,12 +253,12 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
     // The diagnosis is done: what is left is summarised and let go one connection at a time.
     const onConnection = options.onConnection;
     engine.flows.drain((c) => {
-      if (listing) listing.add(summarise(c), c.icmpErrors > 0);
+      if (listing) listing.add(c, session?.record(c), () => summarise(c));
       else onConnection(summarise(c));
       session?.release(c);
     });
   } else if (listing) {
-    for (const c of engine.flows.all) listing.add(summarise(c), c.icmpErrors > 0);
+    for (const c of engine.flows.all) listing.add(c, session?.record(c), () => summarise(c));
     report.connections = evictedReports.sort((a, b) => a.id - b.id);
   } else {
     report.connections = [...evictedReports, ...engine.flows.all.map(summarise)].sort((a, b) => a.id - b.id);

@@ -75,28 +75,35 @@ export class ConnectionAggregator {
   private readonly bytes = { client: 0, server: 0 };
 
   add(c: ConnectionReport): void {
+    this.count(c.transport, c.client.ip, c.server.ip, c.server.port, c.state, c.packets.client, c.packets.server, c.bytes.client, c.bytes.server, c.firstFrame, c.lastFrame);
+  }
+
+  /** One connection, from its figures (no summary object needed). */
+  count(
+    transport: 'tcp' | 'udp', clientIp: string, serverIp: string, port: number, state: string,
+    packetsC: number, packetsS: number, bytesC: number, bytesS: number, firstFrame: number, lastFrame: number,
+  ): void {
     this.connections++;
-    this.packets.client += c.packets.client;
-    this.packets.server += c.packets.server;
-    this.bytes.client += c.bytes.client;
-    this.bytes.server += c.bytes.server;
-    const total = c.bytes.client + c.bytes.server;
-    this.clients.add(c.client.ip, total);
-    this.servers.add(c.server.ip, total);
-    const port = c.server.port;
-    let key = `${c.transport}/${port}/${c.state}`;
+    this.packets.client += packetsC;
+    this.packets.server += packetsS;
+    this.bytes.client += bytesC;
+    this.bytes.server += bytesS;
+    const total = bytesC + bytesS;
+    this.clients.add(clientIp, total);
+    this.servers.add(serverIp, total);
+    let key = `${transport}/${port}/${state}`;
     let g = this.groups.get(key);
     if (g === undefined) {
       const folded = this.groups.size >= MAX_GROUPS;
       if (folded) {
-        key = `${c.transport}/other/${c.state}`;
+        key = `${transport}/other/${state}`;
         g = this.groups.get(key);
       }
       if (g === undefined) {
         g = {
           row: {
-            transport: c.transport, service: folded ? 'other' : serviceName(c.transport, port), port: folded ? null : port, state: c.state,
-            connections: 0, packets: { client: 0, server: 0 }, bytes: { client: 0, server: 0 }, firstFrame: c.firstFrame, lastFrame: c.lastFrame,
+            transport, service: folded ? 'other' : serviceName(transport, port), port: folded ? null : port, state,
+            connections: 0, packets: { client: 0, server: 0 }, bytes: { client: 0, server: 0 }, firstFrame, lastFrame,
           },
           servers: new TalkerTable(GROUP_SERVERS, byConnections),
         };
@@ -105,17 +112,17 @@ export class ConnectionAggregator {
     }
     const r = g.row;
     r.connections++;
-    r.packets.client += c.packets.client;
-    r.packets.server += c.packets.server;
-    r.bytes.client += c.bytes.client;
-    r.bytes.server += c.bytes.server;
-    if (c.firstFrame < r.firstFrame) r.firstFrame = c.firstFrame;
-    if (c.lastFrame > r.lastFrame) r.lastFrame = c.lastFrame;
-    g.servers.add(c.server.ip, total);
+    r.packets.client += packetsC;
+    r.packets.server += packetsS;
+    r.bytes.client += bytesC;
+    r.bytes.server += bytesS;
+    if (firstFrame < r.firstFrame) r.firstFrame = firstFrame;
+    if (lastFrame > r.lastFrame) r.lastFrame = lastFrame;
+    g.servers.add(serverIp, total);
     if (r.port === null) this.folded++;
   }
 
-  get count(): number {
+  get total(): number {
     return this.connections;
   }
 

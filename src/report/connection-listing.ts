@@ -6,6 +6,9 @@
  * finding or the verdict cites. Every other connection is counted into `ConnectionAggregator`
  * as it finishes and let go.
  */
+import type { Connection } from '../reassembly/connection.js';
+import { zeekConnState, zeekUdpState } from '../reassembly/tcp-tracker.js';
+import type { ConnectionRecord } from '../session/connection-record.js';
 import { ConnectionAggregator } from './aggregates.js';
 import type { ConnectionReport, Report } from './model.js';
 
@@ -43,24 +46,45 @@ export class ConnectionListing {
     }
   }
 
-  /** Whether a connection is listed in full. `icmpRelated`: an ICMP error the report keeps refers to it. */
-  listed(c: ConnectionReport, icmpRelated: boolean): boolean {
-    const proto = c['protocol'] as string | undefined;
-    if (proto !== undefined && ALWAYS.has(proto)) return true;
-    if (icmpRelated || this.cited.has(c.id)) return true;
-    if (c['kerberos'] !== undefined || c['rdg'] !== undefined || c['inner'] !== undefined) return true;
-    if (proto === 'tls') {
+  /**
+   * Whether a connection is listed in full, decided from the connection and its session record
+   * before any summary is built (the fields `sessionFields` would report: protocol, kerberos, rdg,
+   * inner, tls.sni). ICMP-related: an ICMP error the report keeps refers to it.
+   */
+  listed(c: Connection, rec: ConnectionRecord | undefined): boolean {
+    if (c.icmpErrors > 0 || this.cited.has(c.id)) return true;
+    if (rec === undefined) return false;
+    if (ALWAYS.has(rec.protocol)) return true;
+    if (rec.kerberos.messages.length > 0 || rec.kerberos.errors.length > 0 || rec.rdg.http.length > 0 || rec.inner) return true;
+    if (rec.protocol === 'tls') {
       if (this.opts.serverAddress !== null && c.server.ip === this.opts.serverAddress) return true;
-      const sni = (c['tls'] as { sni?: string | null } | undefined)?.sni;
+      const sni = rec.tls.clientHelloFrame !== null ? rec.tls.sni : null;
       if (this.serverName !== null && typeof sni === 'string' && sni.toLowerCase() === this.serverName) return true;
     }
     return false;
   }
 
-  add(c: ConnectionReport, icmpRelated: boolean): void {
-    this.every?.(c);
-    if (this.listed(c, icmpRelated)) this.full(c);
-    else this.aggregator.add(c);
+  /**
+   * A connection leaving memory: listed ones are summarised (`summarise`) and handed on, the
+   * others counted without building their summary (unless every connection is wanted too).
+   */
+  add(c: Connection, rec: ConnectionRecord | undefined, summarise: () => ConnectionReport): void {
+    if (this.listed(c, rec)) {
+      const r = summarise();
+      this.every?.(r);
+      this.full(r);
+      return;
+    }
+    if (this.every) {
+      const r = summarise();
+      this.every(r);
+      this.aggregator.add(r);
+      return;
+    }
+    const a = c.client;
+    const b = c.server;
+    this.aggregator.count(c.transport, a.ip, b.ip, b.port, c.transport === 'tcp' ? zeekConnState(c) : zeekUdpState(c),
+      a.packets, b.packets, a.bytes, b.bytes, c.firstFrame, c.lastFrame);
   }
 
   finish(report: Report): void {
