@@ -13,6 +13,7 @@ import { buildCapture, buildConnection, buildFragments, buildIcmp } from './repo
 import { sessionFields } from './report/build-session.js';
 import { REPORT_SCHEMA, type ConnectionReport, type Report } from './report/model.js';
 import { redactDeep } from './report/redact.js';
+import { ConnectionListing } from './report/connection-listing.js';
 import { Session } from './session/session.js';
 import { KeyLogFollower } from './session/secrets.js';
 import { diagnose } from './findings/diagnose.js';
@@ -59,6 +60,14 @@ export interface AnalyzeOptions {
    * in `report.connections`, so the report never holds every connection at once.
    */
   streamAll?: boolean;
+  /**
+   * 'all' (the default here) lists every connection in `report.connections`; 'diagnostic' (the
+   * CLI's default) lists RDP-related, ICMP-related and cited connections in full and counts the
+   * others into `report.aggregates` as they finish (`report/connection-listing.ts`).
+   */
+  list?: 'all' | 'diagnostic';
+  /** With `list: 'diagnostic'`: receives every connection's summary, listed or aggregated (text `--all`). */
+  onEveryConnection?: (c: ConnectionReport) => void;
   /** Check for finished connections every N frames (default 8192; 0 keeps everything). */
   evictEvery?: number;
   /** Finished connections kept for the diagnosis at most (default MAX_RETAINED, 500). */
@@ -135,6 +144,13 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
   let lastTsSeen = 0;
   const redact = options.redact !== false;
   const focus = focusFilter(options.client ?? null, options.server ?? null);
+  const keep = (r: ConnectionReport): void => {
+    if (options.onConnection) options.onConnection(r);
+    else evictedReports.push(r);
+  };
+  const listing = options.list === 'diagnostic'
+    ? new ConnectionListing({ server: options.server ?? null, serverAddress: hintAddress(options.server ?? null) }, keep, options.onEveryConnection)
+    : null;
   const lifecycle: EngineHooks = {
     // Connections of the user's focus (--client, --server as an address) are kept for the diagnosis.
     releasable: (c) => (session ? session.releasable(c) : true) && (focus === null || !focus(c)),
@@ -143,13 +159,16 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
     // address) go before the ones the verdict is asked about.
     expendable: (c) => (session ? session.expendable(c) : true) || (focus !== null && !focus(c)),
     evicted: (c) => {
-      const r = buildConnection(c, fileLabels[c.fileIndex] ?? '');
       const rec = session?.record(c);
-      if (rec) Object.assign(r, sessionFields(rec, c, lastTsSeen, redact));
-      else r['protocol'] = 'other';
+      const summary = (): ConnectionReport => {
+        const r = buildConnection(c, fileLabels[c.fileIndex] ?? '');
+        if (rec) Object.assign(r, sessionFields(rec, c, lastTsSeen, redact));
+        else r['protocol'] = 'other';
+        return r;
+      };
+      if (listing) listing.add(c, rec, summary);
+      else keep(summary());
       session?.release(c);
-      if (options.onConnection) options.onConnection(r);
-      else evictedReports.push(r);
     },
   };
   const engine = new TrafficEngine(combineHooks(combineHooks(session?.hooks, options.hooks), lifecycle));
@@ -236,16 +255,22 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
     }));
     report['verdict'] = d.verdict;
   }
+  listing?.cite(report);
   if (options.streamAll && options.onConnection) {
     // The diagnosis is done: what is left is summarised and let go one connection at a time.
     const onConnection = options.onConnection;
     engine.flows.drain((c) => {
-      onConnection(summarise(c));
+      if (listing) listing.add(c, session?.record(c), () => summarise(c));
+      else onConnection(summarise(c));
       session?.release(c);
     });
+  } else if (listing) {
+    for (const c of engine.flows.all) listing.add(c, session?.record(c), () => summarise(c));
+    report.connections = evictedReports.sort((a, b) => a.id - b.id);
   } else {
     report.connections = [...evictedReports, ...engine.flows.all.map(summarise)].sort((a, b) => a.id - b.id);
   }
+  listing?.finish(report);
   for (const f of options.extend ?? []) f(report, { engine, session });
   if (!redact) return report;
   // Connections were redacted as they were summarised (sessionFields); findings and the verdict here.

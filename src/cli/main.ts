@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { analyzeFiles, VERSION } from '../analyze.js';
 import { RdpdiagError, ErrorCode } from '../core/errors.js';
 import { renderText } from '../report/terminal.js';
+import { StreamedConnectionTable } from '../report/text-table-stream.js';
 import { REPORT_SCHEMA, type ConnectionReport, type Report } from '../report/model.js';
 import { ExitCode } from './exit-codes.js';
 import { parseFailedAt } from '../findings/failed-at.js';
@@ -22,6 +23,18 @@ function emit(report: Report, format: string, output: string | undefined, all: b
  * report never has to exist as one string or one object (memory stays bounded on big files).
  */
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+function writeAllSync(fd: number, b: Uint8Array): void {
+  for (let off = 0; off < b.length; ) {
+    try {
+      off += writeSync(fd, b, off, b.length - off);
+    } catch (e) {
+      // Standard output may be a non-blocking pipe: wait for the reader instead of failing.
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(PAUSE, 0, 0, 2);
+    }
+  }
+}
 
 class JsonReportWriter {
   /** Opened at the first flush: a capture that cannot be read leaves no empty report behind. */
@@ -47,15 +60,7 @@ class JsonReportWriter {
   }
   private writeOut(b: Uint8Array): void {
     if (this.fd < 0) this.fd = this.output ? openSync(this.output, 'w') : 1;
-    for (let off = 0; off < b.length; ) {
-      try {
-        off += writeSync(this.fd, b, off, b.length - off);
-      } catch (e) {
-        // Standard output may be a non-blocking pipe: wait for the reader instead of failing.
-        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-        Atomics.wait(PAUSE, 0, 0, 2);
-      }
-    }
+    writeAllSync(this.fd, b);
   }
   private flush(): void {
     if (this.pos === 0) return;
@@ -123,7 +128,7 @@ export async function main(argv: string[]): Promise<void> {
     .argument('<files...>', 'capture files')
     .option('-f, --format <format>', 'text or json', 'text')
     .option('-o, --output <file>', 'write the report to a file')
-    .option('--all', 'list every connection in text output', false)
+    .option('--all', 'list every connection, not only the ones the diagnosis is about (streamed: JSON one connection per line, text a table after the report)', false)
     .option('--keylog <file>', 'TLS key log (SSLKEYLOGFILE format); repeatable', collect, [] as string[])
     .option('--no-decrypt', 'do not decrypt TLS even when secrets are available')
     .option('--no-redact', 'show user names, cookies and principals instead of redacting them')
@@ -141,9 +146,12 @@ export async function main(argv: string[]): Promise<void> {
         if (failedAt === null) throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--failed-at: cannot read '${opts.failedAt}' as a time (try "2026-11-20 14:03:12 +01:00")`);
       }
       const base = { keylogs: opts.keylog, decrypt: opts.decrypt, redact: opts.redact, failedAt, server: opts.server ?? null, client: opts.client ?? null };
+      // By default the report lists the connections the diagnosis is about and aggregates the rest;
+      // --all lists every connection (streamed: JSON one object per line, text a table written as they finish).
+      const list = opts.all && opts.format === 'json' ? 'all' : 'diagnostic';
       if (opts.format === 'json') {
         const writer = new JsonReportWriter(opts.output);
-        const report = await analyzeFiles(files, { ...base, streamAll: true, onConnection: (c) => writer.connection(c) });
+        const report = await analyzeFiles(files, { ...base, list, streamAll: true, onConnection: (c) => writer.connection(c) });
         writer.finish(report);
         process.exitCode = exitCodeFor(report);
         return;
@@ -151,17 +159,31 @@ export async function main(argv: string[]): Promise<void> {
       // Text shows a bounded table: keep the first finished connections, count the rest.
       const kept: ConnectionReport[] = [];
       let notKept = 0;
-      const report = await analyzeFiles(files, {
-        ...base,
-        onConnection: (c) => {
-          if (kept.length < (opts.all ? Infinity : 200)) kept.push(c);
-          else notKept++;
-        },
-      });
-      report.connections = [...kept, ...report.connections].sort((a, b) => a.id - b.id);
-      report.capture.connectionsNotListed += notKept;
-      emit(report, 'text', opts.output, opts.all);
-      process.exitCode = exitCodeFor(report);
+      const table = opts.all ? new StreamedConnectionTable() : null;
+      try {
+        const report = await analyzeFiles(files, {
+          ...base,
+          list,
+          streamAll: true,
+          onConnection: (c) => {
+            if (kept.length < 200) kept.push(c);
+            else notKept++;
+          },
+          ...(table ? { onEveryConnection: (c: ConnectionReport) => table.row(c) } : {}),
+        });
+        report.connections = [...kept, ...report.connections].sort((a, b) => a.id - b.id);
+        report.capture.connectionsNotListed += notKept;
+        if (table) {
+          if (opts.output) checkWritable(opts.output);
+          const fd = opts.output ? openSync(opts.output, 'w') : 1;
+          writeAllSync(fd, Buffer.from(renderText(report, { all: false }), 'utf8'));
+          table.copyTo((b) => writeAllSync(fd, b));
+          if (fd > 2) closeSync(fd);
+        } else emit(report, 'text', opts.output, false);
+        process.exitCode = exitCodeFor(report);
+      } finally {
+        table?.dispose();
+      }
     });
 
   program

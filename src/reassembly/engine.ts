@@ -337,6 +337,8 @@ export class TrafficEngine {
     }
     if (conn.lastFrame === conn.firstFrame && !fromClient) conn.history = '^';
     let follow = conn.follow as UdpFollow | null | undefined;
+    // The payload view is made only for a flow a decoder may follow (none per packet otherwise).
+    if (follow !== undefined && !follow?.decoder) return;
     const payload = p.data.subarray(p.payloadOffset, p.payloadOffset + p.payloadCaptured);
     if (follow === undefined) {
       follow = { decoder: this.hooks.followUdp?.(conn, payload, fromClient) ?? null };

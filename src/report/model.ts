@@ -2,7 +2,7 @@
  * The report model: versioned and JSON-serialisable; the only input to renderers.
  * Field names are stable: later stages add fields, never rename them.
  */
-export const REPORT_SCHEMA = 'rdpdiag.report/1';
+export const REPORT_SCHEMA = 'rdpdiag.report/2';
 
 export interface Endpoint {
   ip: string;
@@ -142,6 +142,53 @@ export interface IcmpReport {
   connection: number | null;
 }
 
+/**
+ * Aggregates (schema 2): the connections not listed in full in `connections[]` (by default every
+ * connection that is not RDP, RD Gateway, RDP-UDP, Kerberos, TLS to `--server`, ICMP-related or cited
+ * by a finding), counted as they finished instead of kept. Absent with `--all`, where every
+ * connection is listed.
+ */
+export interface AggregatesReport {
+  /** Connections counted here instead of listed. */
+  connections: number;
+  packets: { client: number; server: number };
+  bytes: { client: number; server: number };
+  /** By transport, service (server port, named when well known) and Zeek conn_state; largest first. */
+  groups: AggregateGroup[];
+  /** Connections of groups beyond the group limit (512), counted in one 'other' row per transport and state. */
+  groupsFolded: number;
+  /** Addresses with the most bytes (both directions) over the aggregated connections. */
+  topClients: Talker[];
+  topServers: Talker[];
+  /**
+   * False when more distinct addresses were seen than the talker tables track: the figures of
+   * `topClients`/`topServers` are then lower bounds and the order approximate (space-saving counts).
+   */
+  talkersExact: boolean;
+}
+
+export interface AggregateGroup {
+  transport: 'tcp' | 'udp';
+  /** Service name from the server port (e.g. 'https', 'dns'), or 'port N', or 'other' (folded). */
+  service: string;
+  /** Server port, null for folded groups. */
+  port: number | null;
+  state: string;
+  connections: number;
+  packets: { client: number; server: number };
+  bytes: { client: number; server: number };
+  firstFrame: number;
+  lastFrame: number;
+  /** The servers of this group with the most connections. */
+  topServers: Talker[];
+}
+
+export interface Talker {
+  ip: string;
+  connections: number;
+  bytes: number;
+}
+
 export interface Report {
   schema: string;
   tool: { name: 'rdpdiag'; version: string };
@@ -149,5 +196,7 @@ export interface Report {
   connections: ConnectionReport[];
   fragments: { reassembled: number; overlapConflicts: number; incomplete: FragmentReport[] };
   icmp: IcmpReport[];
+  /** Connections not listed in full (schema 2); absent when every connection is listed. */
+  aggregates?: AggregatesReport;
   [extra: string]: unknown;
 }

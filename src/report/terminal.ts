@@ -5,6 +5,7 @@ import Table from 'cli-table3';
 import { formatDuration } from '../core/time.js';
 import { isLadderConnection, renderLadder } from './ladder.js';
 import { renderVerdict } from './verdict-text.js';
+import { renderAggregates } from './aggregates-text.js';
 import type { ConnectionReport, Report } from './model.js';
 
 export interface TextOptions {
@@ -68,6 +69,7 @@ export function renderText(r: Report, opts: TextOptions = {}): string {
   }
   out.push(`Connections: ${conns.length}${shown.length < conns.length ? ` (showing ${shown.length}; --all for every one)` : ''}`);
   if (conns.length > 0) out.push(t.toString());
+  out.push(...renderAggregates(r.aggregates));
   const ladders = conns.filter(isLadderConnection);
   if (ladders.length > 0) {
     out.push('');

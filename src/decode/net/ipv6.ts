@@ -28,8 +28,13 @@ export function decodeIpv6(p: Packet, b: Uint8Array, o: number): boolean {
   if (payloadLen === 0) payloadLen = b.length - o - 40; // jumbogram or offloaded
   p.ipVersion = 6;
   p.ttl = b[o + 7]!;
-  p.src6.set(b.subarray(o + 8, o + 24));
-  p.dst6.set(b.subarray(o + 24, o + 40));
+  // Byte copies, not `set(subarray)`: no view allocated per packet.
+  const s6 = p.src6;
+  const d6 = p.dst6;
+  for (let i = 0; i < 16; i++) {
+    s6[i] = b[o + 8 + i]!;
+    d6[i] = b[o + 24 + i]!;
+  }
   p.ipTotalLength = 40 + payloadLen;
   const end = o + 40 + payloadLen;
   let next = b[o + 6]!;

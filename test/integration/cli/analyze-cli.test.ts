@@ -122,7 +122,7 @@ describe.skipIf(!HAVE_CORPUS || !HAVE_DIST)('rdpdiag analyze (CLI)', () => {
   it.skipIf(!HAVE_TSHARK)('--format json: report shape and values agree with tshark', async () => {
     const summary: string[] = [];
     await pool(FILES, 2, async (file) => {
-      const [rep, ts] = await Promise.all([json([file]), tsharkStreams(file)]);
+      const [rep, ts] = await Promise.all([json([file, '--all']), tsharkStreams(file)]);
       expect(rep.schema).toMatch(/^rdpdiag\.report\//);
       const cap = rep.capture;
       for (const k of ['frames', 'files', 'formats', 'linkTypes', 'first', 'last', 'dropped', 'warnings'] as const) expect(cap, k).toHaveProperty(k);
@@ -165,6 +165,39 @@ describe.skipIf(!HAVE_CORPUS || !HAVE_DIST)('rdpdiag analyze (CLI)', () => {
       summary.push(`${file.split('/').pop()}: ${cap.frames} frames, ${tcp.length} TCP connections (tshark ${ts.streams.size} streams, ${ts.convs} conversations), ${rttChecked} RTTs equal, ${rttRejected} tshark RTTs on SYN→RST/ACK not reported by us`);
     });
     console.log(`[cli vs tshark]\n  ${summary.join('\n  ')}`);
+  });
+
+  it.skipIf(!HAVE_TSHARK)('default report: RDP-related connections listed as with --all, the others aggregated; the sums agree with tshark', async () => {
+    await pool([...FILES, corpusPath('zeek__zeek/testing/btest/Traces/echo-connections.pcap')], 2, async (file) => {
+      const [all, def] = await Promise.all([json([file, '--all']), json([file])]);
+      const ts = await tsharkStreams(file);
+      expect(def.schema).toBe('rdpdiag.report/2');
+      expect(all.aggregates, '--all lists everything').toBeUndefined();
+      const agg = def.aggregates!;
+      expect(agg, file).toBeDefined();
+      const byId = new Map(all.connections.map((c) => [c.id, c]));
+      for (const c of def.connections) expect(c, `${file} #${c.id}`).toEqual(byId.get(c.id));
+      const listed = new Set(def.connections.map((c) => c.id));
+      const rest = all.connections.filter((c) => !listed.has(c.id));
+      expect(def.connections.length + agg.connections, file).toBe(all.connections.length);
+      expect(all.connections.filter((c) => c.transport === 'tcp').length).toBe(ts.streams.size);
+      const sum = (xs: ConnectionReport[], k: 'client' | 'server') => xs.reduce((n, c) => n + c.bytes[k], 0);
+      expect(agg.bytes).toEqual({ client: sum(rest, 'client'), server: sum(rest, 'server') });
+      expect(agg.groups.reduce((n, g) => n + g.connections, 0)).toBe(rest.length);
+      for (const c of rest) expect(['rdp', 'rdp-gateway', 'rdp-udp', 'kerberos'], `${file} #${c.id}`).not.toContain(c['protocol']);
+      for (const f of (def['findings'] as { connection: number | null }[]) ?? []) if (f.connection !== null) expect(listed.has(f.connection), `${file} finding on #${f.connection}`).toBe(true);
+      for (const i of def.icmp) if (i.connection !== null) expect(listed.has(i.connection)).toBe(true);
+    });
+  }, 400_000);
+
+  it('text --all: a streamed table with every connection after the report', async () => {
+    const file = corpusPath('zeek__zeek/testing/btest/Traces/echo-connections.pcap');
+    const all = await json([file, '--all']);
+    const r = await run(['analyze', file, '--all']);
+    expect([0, 1]).toContain(r.code);
+    const tail = r.stdout.slice(r.stdout.indexOf('All connections ('));
+    expect(tail).toContain(`All connections (${all.connections.length},`);
+    for (const c of all.connections) expect(tail).toMatch(new RegExp(`^${c.id} +\\S+ +${c.client.ip.replace(/\./g, '\\.')}:${c.client.port} `, 'm'));
   });
 
   it('exit code 3 and a message naming the file for a non-capture file; 3 for a missing file', async () => {
