@@ -2,18 +2,46 @@
  * The command line: analyze, live, interfaces, explain.
  */
 import { Command, CommanderError } from 'commander';
-import { accessSync, closeSync, constants as fsConstants, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { checkWritable, writeFailure, writeReportFile } from './output.js';
 import { analyzeFiles, VERSION } from '../analyze.js';
 import { RdpdiagError, ErrorCode } from '../core/errors.js';
 import { renderText } from '../report/terminal.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { renderHtml } from '../report/html.js';
+import { terminalWidth } from '../report/wrap.js';
 import { REPORT_SCHEMA, type ConnectionReport, type Report } from '../report/model.js';
 import { ExitCode } from './exit-codes.js';
 import { parseFailedAt } from '../findings/failed-at.js';
 
-function emit(report: Report, format: string, output: string | undefined, all: boolean): void {
-  const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderText(report, { all });
-  if (output) writeFileSync(output, text);
+/** Report formats `--format` accepts. */
+const FORMATS = ['text', 'json', 'markdown', 'html'] as const;
+type Format = (typeof FORMATS)[number];
+
+function checkFormat(format: string): Format {
+  const f = format === 'md' ? 'markdown' : format;
+  if (!(FORMATS as readonly string[]).includes(f)) {
+    throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--format must be ${FORMATS.join(', ')}, not '${format}'`);
+  }
+  return f as Format;
+}
+
+function renderReport(report: Report, format: Format, all: boolean, toFile: boolean): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify(report, null, 2) + '\n';
+    case 'markdown':
+      return renderMarkdown(report, { all });
+    case 'html':
+      return renderHtml(report, { all });
+    default:
+      return renderText(report, { all, width: toFile ? 100 : terminalWidth() });
+  }
+}
+
+function emit(report: Report, format: Format, output: string | undefined, all: boolean): void {
+  const text = renderReport(report, format, all, output !== undefined);
+  if (output) writeReportFile(output, text);
   else process.stdout.write(text);
 }
 
@@ -31,7 +59,7 @@ class JsonReportWriter {
   private readonly buf = Buffer.allocUnsafe(1 << 20);
   private pos = 0;
   constructor(private readonly output: string | undefined) {
-    if (output) checkWritable(output);
+
     this.write(`{"schema":${JSON.stringify(REPORT_SCHEMA)},"connections":[`);
   }
   private write(s: string): void {
@@ -46,13 +74,17 @@ class JsonReportWriter {
     this.pos += this.buf.write(s, this.pos, 'utf8');
   }
   private writeOut(b: Uint8Array): void {
-    if (this.fd < 0) this.fd = this.output ? openSync(this.output, 'w') : 1;
+    try {
+      if (this.fd < 0) this.fd = this.output ? openSync(this.output, 'w') : 1;
+    } catch (e) {
+      throw writeFailure(this.output!, e);
+    }
     for (let off = 0; off < b.length; ) {
       try {
         off += writeSync(this.fd, b, off, b.length - off);
       } catch (e) {
         // Standard output may be a non-blocking pipe: wait for the reader instead of failing.
-        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw this.output ? writeFailure(this.output, e) : e;
         Atomics.wait(PAUSE, 0, 0, 2);
       }
     }
@@ -76,17 +108,6 @@ class JsonReportWriter {
     this.write('}\n');
     this.flush();
     if (this.fd > 2) closeSync(this.fd);
-  }
-}
-
-/** Fails before the analysis, not after it, when the report could not be written. */
-function checkWritable(output: string): void {
-  try {
-    const st = statSync(output, { throwIfNoEntry: false });
-    if (st?.isDirectory()) throw new Error('it is a directory');
-    accessSync(st ? output : dirname(output), fsConstants.W_OK);
-  } catch (e) {
-    throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--output ${output}: cannot write there (${(e as Error).message})`);
   }
 }
 
@@ -121,7 +142,7 @@ export async function main(argv: string[]): Promise<void> {
     .command('analyze')
     .description('analyse capture files (pcap, pcapng, .gz, or - for standard input)')
     .argument('<files...>', 'capture files')
-    .option('-f, --format <format>', 'text or json', 'text')
+    .option('-f, --format <format>', 'text, json, markdown or html', 'text')
     .option('-o, --output <file>', 'write the report to a file')
     .option('--all', 'list every connection in text output', false)
     .option('--keylog <file>', 'TLS key log (SSLKEYLOGFILE format); repeatable', collect, [] as string[])
@@ -132,16 +153,15 @@ export async function main(argv: string[]): Promise<void> {
     .option('--server <host>', 'the RDP server or gateway address the user connected to')
     .option('--client <ip>', "the user's machine: the verdict is about its attempts (for captures with many clients)")
     .action(async (files: string[], opts: { format: string; output?: string; all: boolean; keylog: string[]; decrypt: boolean; redact: boolean; failedAt?: string; tz?: string; server?: string; client?: string }) => {
-      if (opts.format !== 'text' && opts.format !== 'json') {
-        throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--format must be text or json, not '${opts.format}'`);
-      }
+      const format = checkFormat(opts.format);
+      if (opts.output) checkWritable(opts.output);
       let failedAt: number | null = null;
       if (opts.failedAt) {
         failedAt = parseFailedAt(opts.failedAt, parseTz(opts.tz));
         if (failedAt === null) throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--failed-at: cannot read '${opts.failedAt}' as a time (try "2026-11-20 14:03:12 +01:00")`);
       }
       const base = { keylogs: opts.keylog, decrypt: opts.decrypt, redact: opts.redact, failedAt, server: opts.server ?? null, client: opts.client ?? null };
-      if (opts.format === 'json') {
+      if (format === 'json') {
         const writer = new JsonReportWriter(opts.output);
         const report = await analyzeFiles(files, { ...base, streamAll: true, onConnection: (c) => writer.connection(c) });
         writer.finish(report);
@@ -160,7 +180,7 @@ export async function main(argv: string[]): Promise<void> {
       });
       report.connections = [...kept, ...report.connections].sort((a, b) => a.id - b.id);
       report.capture.connectionsNotListed += notKept;
-      emit(report, 'text', opts.output, opts.all);
+      emit(report, format, opts.output, opts.all);
       process.exitCode = exitCodeFor(report);
     });
 
@@ -171,7 +191,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--filter <bpf>', 'BPF capture filter', 'tcp port 3389 or udp port 3389 or port 443 or port 88 or icmp or icmp6')
     .option('--duration <seconds>', 'stop after this many seconds')
     .option('--count <packets>', 'stop after this many packets')
-    .option('-f, --format <format>', 'text or json', 'text')
+    .option('-f, --format <format>', 'text, json, markdown or html', 'text')
     .option('-o, --output <file>', 'write the report to a file')
     .option('--no-redact', 'show user names, cookies and principals instead of redacting them')
     .option('--server <host>', 'the RDP server or gateway address the user connects to')
@@ -180,9 +200,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--keylog-hold <seconds>', 'with --keylog: hold frames this long (capture time) so that secrets are written before their handshake is analysed', '2')
     .option('--no-decrypt', 'do not decrypt TLS even when secrets are available')
     .action(async (device: string, opts: { filter: string; duration?: string; count?: string; format: string; output?: string; redact: boolean; server?: string; client?: string; keylog: string[]; keylogHold: string; decrypt: boolean }) => {
-      if (opts.format !== 'text' && opts.format !== 'json') {
-        throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--format must be text or json, not '${opts.format}'`);
-      }
+      const format = checkFormat(opts.format);
+      if (opts.output) checkWritable(opts.output);
       const hold = Number(opts.keylogHold);
       if (!Number.isFinite(hold) || hold < 0 || hold > 60) {
         throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--keylog-hold must be a number of seconds from 0 to 60, not '${opts.keylogHold}'`);
@@ -198,7 +217,7 @@ export async function main(argv: string[]): Promise<void> {
       const liveAnalysis: Parameters<typeof analyzeSources>[1] = { redact: opts.redact, decrypt: opts.decrypt, server: opts.server ?? null, client: opts.client ?? null };
       if (opts.keylog.length > 0) liveAnalysis.followKeylogs = { paths: opts.keylog, holdSeconds: hold };
       const report = await analyzeSources([src], liveAnalysis);
-      emit(report, opts.format, opts.output, false);
+      emit(report, format, opts.output, false);
       // node_pcap keeps its native handle until one more packet arrives: exit explicitly.
       process.exit(exitCodeFor(report));
     });
