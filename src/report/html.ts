@@ -75,11 +75,11 @@ function verdictBlock(r: Report, v: Any | undefined): string[] {
   b.push(`<header id="verdict" class="verdict ${cls}" data-cause="${esc(v.cause)}" data-confidence="${esc(v.confidence)}">`);
   b.push(`<h1>${esc(HEADINGS.verdict)}: <span class="cause">${esc(v.cause)}</span> <span class="conf">${esc(LABELS.confidence)} ${esc(v.confidence)}</span></h1>`);
   if (where) b.push(`<div class="small">${esc(where)}</div>`);
+  const damage = damageNote(captureProblems(r));
+  if (damage) b.push(`<p id="damage" class="damage"><strong>${esc(HEADINGS.damage)}:</strong> ${esc(damage)}</p>`);
   b.push(`<p class="summary">${esc(v.summary)}</p>`);
   if (v.reason) b.push(`<p class="reason">${esc(v.reason)}</p>`);
   b.push('</header>');
-  const damage = damageNote(captureProblems(r));
-  if (damage) b.push(`<section id="damage" class="damage"><strong>${esc(HEADINGS.damage)}:</strong> ${esc(damage)}</section>`);
   if (v.evidence?.length) {
     b.push(`<section id="evidence"><h2>${esc(HEADINGS.evidence)}</h2><table><thead><tr><th>${esc(LABELS.frame)}</th><th>${esc(LABELS.time)}</th><th>${esc(LABELS.what)}</th><th>${esc(LABELS.kind)}</th><th>${esc(LABELS.finding)}</th></tr></thead><tbody>`);
     for (const e of v.evidence as Any[]) {

@@ -42,16 +42,16 @@ function table(head: string[], rows: string[][]): string[] {
 export function renderMarkdown(r: Report, opts: { all?: boolean } = {}): string {
   const out: string[] = [];
   const v = r['verdict'] as Any | undefined;
+  const problems = captureProblems(r);
+  const damage = damageNote(problems);
   out.push(`# rdpdiag: ${v ? mdText(verdictTitle(v)) : mdText(LABELS.noVerdict)}`, '');
   if (v) {
     const where = verdictWhere(v);
     out.push(`**${HEADINGS.verdict}:** ${mdText(v.cause)}, **${LABELS.confidence} ${mdText(v.confidence)}**${where ? `, ${mdText(where)}` : ''}`, '');
+    if (damage) out.push(`**${HEADINGS.damage}:** ${mdText(damage)}`, '');
     out.push(mdText(v.summary), '');
     if (v.reason) out.push(mdText(v.reason), '');
-  }
-  const problems = captureProblems(r);
-  const damage = damageNote(problems);
-  if (damage) out.push(`**${HEADINGS.damage}:** ${mdText(damage)}`, '');
+  } else if (damage) out.push(`**${HEADINGS.damage}:** ${mdText(damage)}`, '');
   if (v?.evidence?.length) {
     out.push(`## ${HEADINGS.evidence}`, '');
     out.push(...table([LABELS.frame, LABELS.time, LABELS.what, LABELS.kind, LABELS.finding], (v.evidence as Any[]).map((e) => [String(e.frame), mdCode(e.at), mdText(e.what), evidenceKind(e.documented), mdCode(e.finding)])), '');

@@ -142,6 +142,9 @@ export interface Problem {
   text: string;
 }
 
+/** Decoder problems inside connections listed one by one; the rest are counted. */
+export const MAX_DECODER_PROBLEMS = 20;
+
 /** Everything about the inputs that weakens the verdict; every renderer shows all of it. */
 export function captureProblems(r: Report): Problem[] {
   const c = r.capture;
@@ -157,6 +160,24 @@ export function captureProblems(r: Report): Problem[] {
   if (c.dropped !== null && c.dropped > 0) out.push({ kind: 'limit', text: `the capture lost ${c.dropped} packet(s) (interface drop counters)` });
   const queue = (c as Any)['queueDropped'];
   if (typeof queue === 'number' && queue > 0) out.push({ kind: 'limit', text: `${queue} captured packet(s) were not analysed (the analysis fell behind the capture)` });
+  // Decoders that gave up on a connection's bytes (a length field past its bound, a broken PDU).
+  const verdictConns = new Set<number>((((r['verdict'] as Any | undefined)?.attempts ?? []) as Any[]).flatMap((a) => a.connections as number[]));
+  let listed = 0;
+  let more = 0;
+  for (const conn of r.connections) {
+    const vs = (((conn as Any).events ?? []) as Any[]).filter((e) => e.type === 'analyzer.violation');
+    for (const e of vs) {
+      if (listed >= MAX_DECODER_PROBLEMS) {
+        more++;
+        continue;
+      }
+      listed++;
+      const d = e.detail ?? {};
+      const serious = d.severity === 'error' || verdictConns.has(conn.id);
+      out.push({ kind: serious ? 'damage' : 'limit', text: `connection #${conn.id}, frame ${e.frame}: ${d.protocol ?? 'decoder'} at offset ${d.offset ?? '?'}: ${d.message ?? 'undecodable data'}` });
+    }
+  }
+  if (more > 0) out.push({ kind: 'limit', text: `${more} more decoder problem(s) in connections (see --format json, events of type analyzer.violation)` });
   const keyLogs = ((r['secrets'] as Any | undefined)?.keyLogs ?? []) as Any[];
   for (const k of keyLogs) {
     if (k.secretLines === 0) out.push({ kind: 'damage', text: `key log ${k.origin} has no usable secret line${k.badLines ? ` (${k.badLines} unreadable line(s))` : ''}: nothing could be decrypted with it` });

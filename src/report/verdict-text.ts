@@ -15,10 +15,10 @@ export function renderVerdict(r: Report): string[] {
   if (!v) return [];
   const out: string[] = [];
   out.push(verdictLine(v));
-  out.push(`  ${v.summary}`);
-  if (v.reason) out.push(`  ${v.reason}`);
   const damage = damageNote(captureProblems(r));
   if (damage) out.push(`  ${damage}`);
+  out.push(`  ${v.summary}`);
+  if (v.reason) out.push(`  ${v.reason}`);
   if (v.evidence?.length) {
     out.push(`${HEADINGS.evidence}:`);
     for (const e of v.evidence as Any[]) out.push(`  frame ${String(e.frame).padEnd(6)} ${e.at}  ${e.what}  [${evidenceKind(e.documented)}; ${e.finding}]`);
