@@ -2,7 +2,8 @@
  * The command line: analyze, live, interfaces, explain.
  */
 import { Command, CommanderError } from 'commander';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { checkWritable, writeFailure, writeReportFile } from './output.js';
 import { analyzeFiles, VERSION } from '../analyze.js';
 import { RdpdiagError, ErrorCode } from '../core/errors.js';
@@ -111,6 +112,56 @@ class JsonReportWriter {
   }
 }
 
+// ── --annotate ──────────────────────────────────────────────────────────────────────────
+
+/** Refuses, before the analysis, an annotation that could not be written or not be made. */
+function checkAnnotate(files: string[], opts: { annotate?: string; annotateSecrets: boolean; keylog: string[] }): string | null {
+  if (opts.annotateSecrets && !opts.annotate) throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, '--annotate-secrets needs --annotate OUT.pcapng');
+  if (!opts.annotate) return null;
+  if (files.includes('-')) {
+    throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, '--annotate: standard input cannot be read a second time to copy its frames; save the capture to a file and analyse that');
+  }
+  const out = resolve(opts.annotate);
+  if (files.some((f) => resolve(f) === out)) throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--annotate ${opts.annotate}: that is one of the input files`);
+  checkWritable(opts.annotate, '--annotate');
+  if (opts.annotateSecrets && opts.keylog.length === 0) throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, '--annotate-secrets: no --keylog given, there are no secrets to embed');
+  return opts.annotate;
+}
+
+/** Key logs embedded with --annotate-secrets are read up to this size each. */
+const MAX_EMBEDDED_KEYLOG = 16 << 20;
+
+async function writeAnnotation(report: Report, files: string[], out: string, keylogs: string[], withSecrets: boolean, connFiles?: Map<number, string>): Promise<void> {
+  const { annotateCapture } = await import('../report/annotate.js');
+  let secrets: string | null = null;
+  if (withSecrets) {
+    const parts: string[] = [];
+    for (const k of keylogs) {
+      if (k === '-') continue;
+      const fd = openSync(k, 'r');
+      try {
+        const buf = Buffer.alloc(MAX_EMBEDDED_KEYLOG);
+        const n = readSync(fd, buf, 0, buf.length, 0);
+        // Only whole key-log lines (label, client random, secret), nothing else of the file.
+        const lines = buf.toString('latin1', 0, n).split(/\r?\n/).filter((l) => /^[A-Z_0-9]+ [0-9a-fA-F]+ [0-9a-fA-F]+$/.test(l));
+        parts.push(...lines);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    secrets = parts.length ? parts.join('\n') + '\n' : null;
+  }
+  try {
+    const opts: Parameters<typeof annotateCapture>[3] = { secrets, version: VERSION };
+    if (connFiles) opts.connectionFiles = connFiles;
+    const r = await annotateCapture(report, files, out, opts);
+    process.stderr.write(`rdpdiag: annotated copy ${out}: ${r.frames} frames, ${r.commented} with comments${secrets ? ', key-log secrets embedded' : ''}\n`);
+  } catch (e) {
+    if (e instanceof RdpdiagError) throw e;
+    throw writeFailure(out, e, '--annotate');
+  }
+}
+
 function parseTz(tz: string | undefined): number {
   if (!tz) return 0;
   const m = /^([+-])(\d{1,2}):?(\d{2})$/.exec(tz.trim());
@@ -152,9 +203,13 @@ export async function main(argv: string[]): Promise<void> {
     .option('--tz <offset>', 'time zone of --failed-at when it has none, e.g. +01:00 or -300 (minutes)')
     .option('--server <host>', 'the RDP server or gateway address the user connected to')
     .option('--client <ip>', "the user's machine: the verdict is about its attempts (for captures with many clients)")
-    .action(async (files: string[], opts: { format: string; output?: string; all: boolean; keylog: string[]; decrypt: boolean; redact: boolean; failedAt?: string; tz?: string; server?: string; client?: string }) => {
+    .option('--annotate <out.pcapng>', 'also write a pcapng copy of the input with the findings as packet comments and the verdict in the section header')
+    .option('--annotate-secrets', 'with --annotate: embed the --keylog secrets in the copy (Decryption Secrets Block)', false)
+    .action(async (files: string[], opts: { format: string; output?: string; all: boolean; keylog: string[]; decrypt: boolean; redact: boolean; failedAt?: string; tz?: string; server?: string; client?: string; annotate?: string; annotateSecrets: boolean }) => {
       const format = checkFormat(opts.format);
       if (opts.output) checkWritable(opts.output);
+      const annotate = checkAnnotate(files, opts);
+      const connFiles = annotate ? new Map<number, string>() : undefined;
       let failedAt: number | null = null;
       if (opts.failedAt) {
         failedAt = parseFailedAt(opts.failedAt, parseTz(opts.tz));
@@ -163,8 +218,16 @@ export async function main(argv: string[]): Promise<void> {
       const base = { keylogs: opts.keylog, decrypt: opts.decrypt, redact: opts.redact, failedAt, server: opts.server ?? null, client: opts.client ?? null };
       if (format === 'json') {
         const writer = new JsonReportWriter(opts.output);
-        const report = await analyzeFiles(files, { ...base, streamAll: true, onConnection: (c) => writer.connection(c) });
+        const report = await analyzeFiles(files, {
+          ...base,
+          streamAll: true,
+          onConnection: (c) => {
+            connFiles?.set(c.id, c.file);
+            writer.connection(c);
+          },
+        });
         writer.finish(report);
+        if (annotate) await writeAnnotation(report, files, annotate, opts.keylog, opts.annotateSecrets, connFiles);
         process.exitCode = exitCodeFor(report);
         return;
       }
@@ -181,6 +244,7 @@ export async function main(argv: string[]): Promise<void> {
       report.connections = [...kept, ...report.connections].sort((a, b) => a.id - b.id);
       report.capture.connectionsNotListed += notKept;
       emit(report, format, opts.output, opts.all);
+      if (annotate) await writeAnnotation(report, files, annotate, opts.keylog, opts.annotateSecrets);
       process.exitCode = exitCodeFor(report);
     });
 
