@@ -11,6 +11,7 @@ import { renderText } from '../report/terminal.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderHtml } from '../report/html.js';
 import { terminalWidth } from '../report/wrap.js';
+import { Progress, wantProgress } from './progress.js';
 import { REPORT_SCHEMA, type ConnectionReport, type Report } from '../report/model.js';
 import { ExitCode } from './exit-codes.js';
 import { parseFailedAt } from '../findings/failed-at.js';
@@ -112,6 +113,9 @@ class JsonReportWriter {
   }
 }
 
+/** --quiet: nothing but errors on standard error. */
+let quiet = false;
+
 // ── --annotate ──────────────────────────────────────────────────────────────────────────
 
 /** Refuses, before the analysis, an annotation that could not be written or not be made. */
@@ -155,7 +159,7 @@ async function writeAnnotation(report: Report, files: string[], out: string, key
     const opts: Parameters<typeof annotateCapture>[3] = { secrets, version: VERSION };
     if (connFiles) opts.connectionFiles = connFiles;
     const r = await annotateCapture(report, files, out, opts);
-    process.stderr.write(`rdpdiag: annotated copy ${out}: ${r.frames} frames, ${r.commented} with comments${secrets ? ', key-log secrets embedded' : ''}\n`);
+    if (!quiet) process.stderr.write(`rdpdiag: annotated copy ${out}: ${r.frames} frames, ${r.commented} with comments${secrets ? ', key-log secrets embedded' : ''}\n`);
   } catch (e) {
     if (e instanceof RdpdiagError) throw e;
     throw writeFailure(out, e, '--annotate');
@@ -205,7 +209,9 @@ export async function main(argv: string[]): Promise<void> {
     .option('--client <ip>', "the user's machine: the verdict is about its attempts (for captures with many clients)")
     .option('--annotate <out.pcapng>', 'also write a pcapng copy of the input with the findings as packet comments and the verdict in the section header')
     .option('--annotate-secrets', 'with --annotate: embed the --keylog secrets in the copy (Decryption Secrets Block)', false)
-    .action(async (files: string[], opts: { format: string; output?: string; all: boolean; keylog: string[]; decrypt: boolean; redact: boolean; failedAt?: string; tz?: string; server?: string; client?: string; annotate?: string; annotateSecrets: boolean }) => {
+    .option('--progress', 'show progress on standard error even when it is not a terminal')
+    .option('-q, --quiet', 'no progress and no notes on standard error')
+    .action(async (files: string[], opts: { format: string; output?: string; all: boolean; keylog: string[]; decrypt: boolean; redact: boolean; failedAt?: string; tz?: string; server?: string; client?: string; annotate?: string; annotateSecrets: boolean; progress?: boolean; quiet?: boolean }) => {
       const format = checkFormat(opts.format);
       if (opts.output) checkWritable(opts.output);
       const annotate = checkAnnotate(files, opts);
@@ -215,7 +221,10 @@ export async function main(argv: string[]): Promise<void> {
         failedAt = parseFailedAt(opts.failedAt, parseTz(opts.tz));
         if (failedAt === null) throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--failed-at: cannot read '${opts.failedAt}' as a time (try "2026-11-20 14:03:12 +01:00")`);
       }
-      const base = { keylogs: opts.keylog, decrypt: opts.decrypt, redact: opts.redact, failedAt, server: opts.server ?? null, client: opts.client ?? null };
+      const progress = wantProgress(opts) ? new Progress(files) : null;
+      const base: Parameters<typeof analyzeFiles>[1] = { keylogs: opts.keylog, decrypt: opts.decrypt, redact: opts.redact, failedAt, server: opts.server ?? null, client: opts.client ?? null };
+      if (progress) base.onFrame = progress.frame;
+      quiet = opts.quiet === true;
       if (format === 'json') {
         const writer = new JsonReportWriter(opts.output);
         const report = await analyzeFiles(files, {
@@ -226,6 +235,7 @@ export async function main(argv: string[]): Promise<void> {
             writer.connection(c);
           },
         });
+        progress?.done();
         writer.finish(report);
         if (annotate) await writeAnnotation(report, files, annotate, opts.keylog, opts.annotateSecrets, connFiles);
         process.exitCode = exitCodeFor(report);
@@ -241,6 +251,7 @@ export async function main(argv: string[]): Promise<void> {
           else notKept++;
         },
       });
+      progress?.done();
       report.connections = [...kept, ...report.connections].sort((a, b) => a.id - b.id);
       report.capture.connectionsNotListed += notKept;
       emit(report, format, opts.output, opts.all);
