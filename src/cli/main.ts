@@ -2,19 +2,49 @@
  * The command line: analyze, live, interfaces, explain.
  */
 import { Command, CommanderError } from 'commander';
-import { accessSync, closeSync, constants as fsConstants, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { checkWritable, writeFailure, writeReportFile } from './output.js';
 import { analyzeFiles, VERSION } from '../analyze.js';
 import { RdpdiagError, ErrorCode } from '../core/errors.js';
 import { renderText } from '../report/terminal.js';
 import { StreamedConnectionTable } from '../report/text-table-stream.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { renderHtml } from '../report/html.js';
+import { terminalWidth } from '../report/wrap.js';
+import { Progress, wantProgress } from './progress.js';
 import { REPORT_SCHEMA, type ConnectionReport, type Report } from '../report/model.js';
 import { ExitCode } from './exit-codes.js';
 import { parseFailedAt } from '../findings/failed-at.js';
 
-function emit(report: Report, format: string, output: string | undefined, all: boolean): void {
-  const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderText(report, { all });
-  if (output) writeFileSync(output, text);
+/** Report formats `--format` accepts. */
+const FORMATS = ['text', 'json', 'markdown', 'html'] as const;
+type Format = (typeof FORMATS)[number];
+
+function checkFormat(format: string): Format {
+  const f = format === 'md' ? 'markdown' : format;
+  if (!(FORMATS as readonly string[]).includes(f)) {
+    throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--format must be ${FORMATS.join(', ')}, not '${format}'`);
+  }
+  return f as Format;
+}
+
+function renderReport(report: Report, format: Format, all: boolean, toFile: boolean): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify(report, null, 2) + '\n';
+    case 'markdown':
+      return renderMarkdown(report, { all });
+    case 'html':
+      return renderHtml(report, { all });
+    default:
+      return renderText(report, { all, width: toFile ? 100 : terminalWidth() });
+  }
+}
+
+function emit(report: Report, format: Format, output: string | undefined, all: boolean): void {
+  const text = renderReport(report, format, all, output !== undefined);
+  if (output) writeReportFile(output, text);
   else process.stdout.write(text);
 }
 
@@ -44,7 +74,7 @@ class JsonReportWriter {
   private readonly buf = Buffer.allocUnsafe(1 << 20);
   private pos = 0;
   constructor(private readonly output: string | undefined) {
-    if (output) checkWritable(output);
+
     this.write(`{"schema":${JSON.stringify(REPORT_SCHEMA)},"connections":[`);
   }
   private write(s: string): void {
@@ -59,8 +89,16 @@ class JsonReportWriter {
     this.pos += this.buf.write(s, this.pos, 'utf8');
   }
   private writeOut(b: Uint8Array): void {
-    if (this.fd < 0) this.fd = this.output ? openSync(this.output, 'w') : 1;
-    writeAllSync(this.fd, b);
+    try {
+      if (this.fd < 0) this.fd = this.output ? openSync(this.output, 'w') : 1;
+    } catch (e) {
+      throw writeFailure(this.output!, e);
+    }
+    try {
+      writeAllSync(this.fd, b);
+    } catch (e) {
+      throw this.output ? writeFailure(this.output, e) : e;
+    }
   }
   private flush(): void {
     if (this.pos === 0) return;
@@ -84,14 +122,56 @@ class JsonReportWriter {
   }
 }
 
-/** Fails before the analysis, not after it, when the report could not be written. */
-function checkWritable(output: string): void {
+/** --quiet: nothing but errors on standard error. */
+let quiet = false;
+
+// ── --annotate ──────────────────────────────────────────────────────────────────────────
+
+/** Refuses, before the analysis, an annotation that could not be written or not be made. */
+function checkAnnotate(files: string[], opts: { annotate?: string; annotateSecrets: boolean; keylog: string[] }): string | null {
+  if (opts.annotateSecrets && !opts.annotate) throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, '--annotate-secrets needs --annotate OUT.pcapng');
+  if (!opts.annotate) return null;
+  if (files.includes('-')) {
+    throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, '--annotate: standard input cannot be read a second time to copy its frames; save the capture to a file and analyse that');
+  }
+  const out = resolve(opts.annotate);
+  if (files.some((f) => resolve(f) === out)) throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--annotate ${opts.annotate}: that is one of the input files`);
+  checkWritable(opts.annotate, '--annotate');
+  if (opts.annotateSecrets && opts.keylog.length === 0) throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, '--annotate-secrets: no --keylog given, there are no secrets to embed');
+  return opts.annotate;
+}
+
+/** Key logs embedded with --annotate-secrets are read up to this size each. */
+const MAX_EMBEDDED_KEYLOG = 16 << 20;
+
+async function writeAnnotation(report: Report, files: string[], out: string, keylogs: string[], withSecrets: boolean, connFiles?: Map<number, string>): Promise<void> {
+  const { annotateCapture } = await import('../report/annotate.js');
+  let secrets: string | null = null;
+  if (withSecrets) {
+    const parts: string[] = [];
+    for (const k of keylogs) {
+      if (k === '-') continue;
+      const fd = openSync(k, 'r');
+      try {
+        const buf = Buffer.alloc(MAX_EMBEDDED_KEYLOG);
+        const n = readSync(fd, buf, 0, buf.length, 0);
+        // Only whole key-log lines (label, client random, secret), nothing else of the file.
+        const lines = buf.toString('latin1', 0, n).split(/\r?\n/).filter((l) => /^[A-Z_0-9]+ [0-9a-fA-F]+ [0-9a-fA-F]+$/.test(l));
+        parts.push(...lines);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    secrets = parts.length ? parts.join('\n') + '\n' : null;
+  }
   try {
-    const st = statSync(output, { throwIfNoEntry: false });
-    if (st?.isDirectory()) throw new Error('it is a directory');
-    accessSync(st ? output : dirname(output), fsConstants.W_OK);
+    const opts: Parameters<typeof annotateCapture>[3] = { secrets, version: VERSION };
+    if (connFiles) opts.connectionFiles = connFiles;
+    const r = await annotateCapture(report, files, out, opts);
+    if (!quiet) process.stderr.write(`rdpdiag: annotated copy ${out}: ${r.frames} frames, ${r.commented} with comments${secrets ? ', key-log secrets embedded' : ''}\n`);
   } catch (e) {
-    throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--output ${output}: cannot write there (${(e as Error).message})`);
+    if (e instanceof RdpdiagError) throw e;
+    throw writeFailure(out, e, '--annotate');
   }
 }
 
@@ -126,7 +206,7 @@ export async function main(argv: string[]): Promise<void> {
     .command('analyze')
     .description('analyse capture files (pcap, pcapng, .gz, or - for standard input)')
     .argument('<files...>', 'capture files')
-    .option('-f, --format <format>', 'text or json', 'text')
+    .option('-f, --format <format>', 'text, json, markdown or html', 'text')
     .option('-o, --output <file>', 'write the report to a file')
     .option('--all', 'list every connection, not only the ones the diagnosis is about (streamed: JSON one connection per line, text a table after the report)', false)
     .option('--keylog <file>', 'TLS key log (SSLKEYLOGFILE format); repeatable', collect, [] as string[])
@@ -136,50 +216,70 @@ export async function main(argv: string[]): Promise<void> {
     .option('--tz <offset>', 'time zone of --failed-at when it has none, e.g. +01:00 or -300 (minutes)')
     .option('--server <host>', 'the RDP server or gateway address the user connected to')
     .option('--client <ip>', "the user's machine: the verdict is about its attempts (for captures with many clients)")
-    .action(async (files: string[], opts: { format: string; output?: string; all: boolean; keylog: string[]; decrypt: boolean; redact: boolean; failedAt?: string; tz?: string; server?: string; client?: string }) => {
-      if (opts.format !== 'text' && opts.format !== 'json') {
-        throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--format must be text or json, not '${opts.format}'`);
-      }
+    .option('--annotate <out.pcapng>', 'also write a pcapng copy of the input with the findings as packet comments and the verdict in the section header')
+    .option('--annotate-secrets', 'with --annotate: embed the --keylog secrets in the copy (Decryption Secrets Block)', false)
+    .option('--progress', 'show progress on standard error even when it is not a terminal')
+    .option('-q, --quiet', 'no progress and no notes on standard error')
+    .action(async (files: string[], opts: { format: string; output?: string; all: boolean; keylog: string[]; decrypt: boolean; redact: boolean; failedAt?: string; tz?: string; server?: string; client?: string; annotate?: string; annotateSecrets: boolean; progress?: boolean; quiet?: boolean }) => {
+      const format = checkFormat(opts.format);
+      if (opts.output) checkWritable(opts.output);
+      const annotate = checkAnnotate(files, opts);
+      const connFiles = annotate ? new Map<number, string>() : undefined;
       let failedAt: number | null = null;
       if (opts.failedAt) {
         failedAt = parseFailedAt(opts.failedAt, parseTz(opts.tz));
         if (failedAt === null) throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--failed-at: cannot read '${opts.failedAt}' as a time (try "2026-11-20 14:03:12 +01:00")`);
       }
-      const base = { keylogs: opts.keylog, decrypt: opts.decrypt, redact: opts.redact, failedAt, server: opts.server ?? null, client: opts.client ?? null };
+      const progress = wantProgress(opts) ? new Progress(files) : null;
+      const base: Parameters<typeof analyzeFiles>[1] = { keylogs: opts.keylog, decrypt: opts.decrypt, redact: opts.redact, failedAt, server: opts.server ?? null, client: opts.client ?? null };
+      if (progress) base.onFrame = progress.frame;
+      quiet = opts.quiet === true;
       // By default the report lists the connections the diagnosis is about and aggregates the rest;
       // --all lists every connection (streamed: JSON one object per line, text a table written as they finish).
-      const list = opts.all && opts.format === 'json' ? 'all' : 'diagnostic';
-      if (opts.format === 'json') {
+      const list = opts.all && format === 'json' ? 'all' : 'diagnostic';
+      if (format === 'json') {
         const writer = new JsonReportWriter(opts.output);
-        const report = await analyzeFiles(files, { ...base, list, streamAll: true, onConnection: (c) => writer.connection(c) });
+        const report = await analyzeFiles(files, {
+          ...base,
+          list,
+          streamAll: true,
+          onConnection: (c) => {
+            connFiles?.set(c.id, c.file);
+            writer.connection(c);
+          },
+        });
+        progress?.done();
         writer.finish(report);
+        if (annotate) await writeAnnotation(report, files, annotate, opts.keylog, opts.annotateSecrets, connFiles);
         process.exitCode = exitCodeFor(report);
         return;
       }
       // Text shows a bounded table: keep the first finished connections, count the rest.
       const kept: ConnectionReport[] = [];
       let notKept = 0;
-      const table = opts.all ? new StreamedConnectionTable() : null;
+      const table = opts.all && format === 'text' ? new StreamedConnectionTable() : null;
       try {
         const report = await analyzeFiles(files, {
           ...base,
           list,
           streamAll: true,
           onConnection: (c) => {
-            if (kept.length < 200) kept.push(c);
+            connFiles?.set(c.id, c.file);
+            if (kept.length < (opts.all && !table ? Infinity : 200)) kept.push(c);
             else notKept++;
           },
           ...(table ? { onEveryConnection: (c: ConnectionReport) => table.row(c) } : {}),
         });
+        progress?.done();
         report.connections = [...kept, ...report.connections].sort((a, b) => a.id - b.id);
         report.capture.connectionsNotListed += notKept;
         if (table) {
-          if (opts.output) checkWritable(opts.output);
           const fd = opts.output ? openSync(opts.output, 'w') : 1;
-          writeAllSync(fd, Buffer.from(renderText(report, { all: false }), 'utf8'));
+          writeAllSync(fd, Buffer.from(renderText(report, { all: false, width: opts.output ? 100 : terminalWidth() }), 'utf8'));
           table.copyTo((b) => writeAllSync(fd, b));
           if (fd > 2) closeSync(fd);
-        } else emit(report, 'text', opts.output, false);
+        } else emit(report, format, opts.output, opts.all);
+        if (annotate) await writeAnnotation(report, files, annotate, opts.keylog, opts.annotateSecrets, connFiles);
         process.exitCode = exitCodeFor(report);
       } finally {
         table?.dispose();
@@ -193,7 +293,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--filter <bpf>', 'BPF capture filter', 'tcp port 3389 or udp port 3389 or port 443 or port 88 or icmp or icmp6')
     .option('--duration <seconds>', 'stop after this many seconds')
     .option('--count <packets>', 'stop after this many packets')
-    .option('-f, --format <format>', 'text or json', 'text')
+    .option('-f, --format <format>', 'text, json, markdown or html', 'text')
     .option('-o, --output <file>', 'write the report to a file')
     .option('--no-redact', 'show user names, cookies and principals instead of redacting them')
     .option('--server <host>', 'the RDP server or gateway address the user connects to')
@@ -202,9 +302,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--keylog-hold <seconds>', 'with --keylog: hold frames this long (capture time) so that secrets are written before their handshake is analysed', '2')
     .option('--no-decrypt', 'do not decrypt TLS even when secrets are available')
     .action(async (device: string, opts: { filter: string; duration?: string; count?: string; format: string; output?: string; redact: boolean; server?: string; client?: string; keylog: string[]; keylogHold: string; decrypt: boolean }) => {
-      if (opts.format !== 'text' && opts.format !== 'json') {
-        throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--format must be text or json, not '${opts.format}'`);
-      }
+      const format = checkFormat(opts.format);
+      if (opts.output) checkWritable(opts.output);
       const hold = Number(opts.keylogHold);
       if (!Number.isFinite(hold) || hold < 0 || hold > 60) {
         throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--keylog-hold must be a number of seconds from 0 to 60, not '${opts.keylogHold}'`);
@@ -220,7 +319,7 @@ export async function main(argv: string[]): Promise<void> {
       const liveAnalysis: Parameters<typeof analyzeSources>[1] = { redact: opts.redact, decrypt: opts.decrypt, server: opts.server ?? null, client: opts.client ?? null };
       if (opts.keylog.length > 0) liveAnalysis.followKeylogs = { paths: opts.keylog, holdSeconds: hold };
       const report = await analyzeSources([src], liveAnalysis);
-      emit(report, opts.format, opts.output, false);
+      emit(report, format, opts.output, false);
       // node_pcap keeps its native handle until one more packet arrives: exit explicitly.
       process.exit(exitCodeFor(report));
     });

@@ -66,6 +66,7 @@ export function sessionFields(rec: ConnectionRecord, conn: Connection, captureEn
     // suites, SNI and certificate names are not user data) is addresses and numbers.
     for (const k of ['rdp', 'ntlm', 'kerberos', 'rdg', 'inner']) if (out[k] !== undefined) out[k] = redactDeep(out[k]);
   }
+  if (rec.violations > 0) out['violations'] = rec.violations;
   const unlisted = rec.timeline.dropped + Math.max(0, bulk - REPORT_BULK_EVENTS);
   if (unlisted > 0) out['eventsNotListed'] = unlisted;
   out['eventCounts'] = Object.fromEntries(rec.timeline.bulkCounts);

@@ -1,8 +1,11 @@
 /**
- * Terminal rendering of the verdict: two or three lines first, then the evidence (frames,
- * times, documented/inferred), the client errors it is consistent with, next steps and the
- * findings list.
+ * Terminal rendering of the verdict: the verdict line first, its summary and limits, a damaged
+ * capture said so, then the evidence (frames, times, documented/inferred), the client errors it
+ * is consistent with, next steps and the findings list. Words from messages.ts.
  */
+import {
+  HEADINGS, LABELS, alternativeText, captureProblems, clientErrorText, damageNote, evidenceKind, findingHeadline, findingTag, verdictLine,
+} from './messages.js';
 import type { Report } from './model.js';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -11,34 +14,37 @@ export function renderVerdict(r: Report): string[] {
   const v = r['verdict'] as Any | undefined;
   if (!v) return [];
   const out: string[] = [];
-  out.push(`VERDICT: ${v.cause} (confidence ${v.confidence})${v.connection ? ` — connection #${v.connection}` : ''}${v.at ? ` at ${v.at}` : ''}`);
+  out.push(verdictLine(v));
+  const damage = damageNote(captureProblems(r));
+  if (damage) out.push(`  ${damage}`);
   out.push(`  ${v.summary}`);
   if (v.reason) out.push(`  ${v.reason}`);
   if (v.evidence?.length) {
-    out.push('Evidence:');
-    for (const e of v.evidence as Any[]) out.push(`  frame ${String(e.frame).padEnd(6)} ${e.at}  ${e.what}  [${e.documented ? 'documented' : 'inferred'}; ${e.finding}]`);
+    out.push(`${HEADINGS.evidence}:`);
+    for (const e of v.evidence as Any[]) out.push(`  frame ${String(e.frame).padEnd(6)} ${e.at}  ${e.what}  [${evidenceKind(e.documented)}; ${e.finding}]`);
   }
   if (v.clientErrors?.length) {
-    out.push('Consistent client errors:');
-    for (const c of v.clientErrors as Any[]) {
-      const code = c.client === 'mstsc' ? `0x${c.code.toString(16)}` : c.name;
-      out.push(`  ${c.client}: ${code}${c.client === 'mstsc' ? ` ${c.name}` : ''}${c.extendedName ? ` / extended ${c.extendedName}` : ''}${c.verified ? '' : ' (UNVERIFIED mapping)'}`);
-    }
+    out.push(`${HEADINGS.clientErrors}:`);
+    for (const c of v.clientErrors as Any[]) out.push(`  ${clientErrorText(c)}`);
   }
-  out.push(`About 0x904 / extended 0x7: ${v.about0x904}`);
+  if (v.about0x904) out.push(`${HEADINGS.about0x904}: ${v.about0x904}`);
   if (v.nextSteps?.length) {
-    out.push('Next steps:');
+    out.push(`${HEADINGS.nextSteps}:`);
     for (const s of v.nextSteps as string[]) out.push(`  - ${s}`);
   }
   const findings = (r['findings'] as Any[] | undefined) ?? [];
   const shown = findings.filter((f) => f.severity !== 'info').slice(0, 25);
   if (shown.length) {
-    out.push('Findings:');
+    out.push(`${HEADINGS.findings}:`);
     for (const f of shown) {
-      out.push(`  [${f.severity}/${f.confidence}${f.documented ? '/documented' : '/inferred'}] ${f.id}${f.connection ? ` #${f.connection}` : ''}: ${f.title}`);
-      out.push(`      filter: ${f.filter}`);
+      out.push(`  [${findingTag(f)}] ${findingHeadline(f)}`);
+      out.push(`      ${LABELS.filter.toLowerCase()}: ${f.filter}`);
     }
     if (findings.length > shown.length) out.push(`  … ${findings.length - shown.length} more in --format json`);
+  }
+  if (v.alternatives?.length) {
+    out.push(`${HEADINGS.alternatives}:`);
+    for (const a of (v.alternatives as Any[]).slice(0, 5)) out.push(`  - ${alternativeText(a)}`);
   }
   out.push('');
   return out;
