@@ -24,8 +24,8 @@ const TARGETS = readdirSync(join(REPO, 'test', 'fuzz', 'targets'))
   .sort();
 
 /** Executions per target (the pipeline analyses a whole capture per execution). */
-const BUDGET: Record<string, number> = { pipeline: 150, netmon: 800, erf: 800, ngsniffer: 800 };
-const DEFAULT_BUDGET = 1500;
+const BUDGET: Record<string, number> = { pipeline: 250, netmon: 1500, erf: 1500, ngsniffer: 1500 };
+const DEFAULT_BUDGET = 3000;
 /** Seeds per target in CI (the first by name; the long runs use every seed). */
 const CI_SEEDS: Record<string, number> = { pipeline: 40 };
 const DEFAULT_SEEDS = 80;
