@@ -10,7 +10,7 @@ import type { Endpoint as Ep } from '../reassembly/endpoint.js';
 import type { TrafficEngine } from '../reassembly/engine.js';
 import { zeekConnState, zeekUdpState } from '../reassembly/tcp-tracker.js';
 import { linkTypeName } from './link-types.js';
-import type { CaptureReport, ConnectionReport, DirectionCounters, FragmentReport, IcmpReport, TcpSummary } from './model.js';
+import type { CaptureReport, ConnectionReport, DirectionCounters, FragmentsReport, IcmpReport, TcpSummary } from './model.js';
 
 export function buildCapture(
   engine: TrafficEngine,
@@ -121,16 +121,19 @@ export function buildConnection(c: Connection, fileLabel: string): ConnectionRep
   return r;
 }
 
-export function buildFragments(engine: TrafficEngine): { reassembled: number; overlapConflicts: number; incomplete: FragmentReport[] } {
+export function buildFragments(engine: TrafficEngine): FragmentsReport {
   return {
     reassembled: engine.defrag.completed,
     overlapConflicts: engine.defrag.overlapConflicts,
     incomplete: engine.defrag.incomplete.map((s) => ({
       src: s.src, dst: s.dst, proto: s.proto, id: s.id,
       fragments: s.seen.map((q) => ({ frame: q.frame, offset: q.offset, length: q.length, more: q.more })),
+      fragmentCount: s.fragments,
       hasFirst: s.hasFirst, hasLast: s.hasLast, firstFrame: s.firstFrame, firstAt: isoTime(s.firstTs),
       waitedSec: round6(s.waited), reason: s.reason, srcPort: s.srcPort, dstPort: s.dstPort,
     })),
+    givenUp: { ...engine.defrag.givenUp },
+    incompleteNotListed: engine.defrag.notListed,
   };
 }
 

@@ -118,7 +118,9 @@ export interface FragmentReport {
   dst: string;
   proto: number;
   id: number;
+  /** The first fragments seen (at most 64); `fragmentCount` counts them all. */
   fragments: { frame: number; offset: number; length: number; more: boolean }[];
+  fragmentCount: number;
   hasFirst: boolean;
   hasLast: boolean;
   firstFrame: number;
@@ -127,6 +129,16 @@ export interface FragmentReport {
   reason: string;
   srcPort: number;
   dstPort: number;
+}
+
+export interface FragmentsReport {
+  reassembled: number;
+  overlapConflicts: number;
+  incomplete: FragmentReport[];
+  /** Fragment sets given up, by reason (memory: over the defragmenter's bounds, oldest first). */
+  givenUp: { timeout: number; 'end-of-capture': number; memory: number };
+  /** Sets given up that are not listed in `incomplete` (over its limit). */
+  incompleteNotListed: number;
 }
 
 export interface IcmpReport {
@@ -194,7 +206,7 @@ export interface Report {
   tool: { name: 'rdpdiag'; version: string };
   capture: CaptureReport;
   connections: ConnectionReport[];
-  fragments: { reassembled: number; overlapConflicts: number; incomplete: FragmentReport[] };
+  fragments: FragmentsReport;
   icmp: IcmpReport[];
   /** Connections not listed in full (schema 2); absent when every connection is listed. */
   aggregates?: AggregatesReport;
