@@ -10,6 +10,7 @@ import { renderText } from '../report/terminal.js';
 import { REPORT_SCHEMA, type ConnectionReport, type Report } from '../report/model.js';
 import { ExitCode } from './exit-codes.js';
 import { parseFailedAt } from '../findings/failed-at.js';
+import { registerEventsCommand } from './events-command.js';
 
 function emit(report: Report, format: string, output: string | undefined, all: boolean): void {
   const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderText(report, { all });
@@ -222,6 +223,8 @@ export async function main(argv: string[]): Promise<void> {
       }
       process.exitCode = results.length === 0 ? ExitCode.USAGE : ExitCode.HEALTHY;
     });
+
+  registerEventsCommand(program);
 
   program
     .command('interfaces')
