@@ -16,6 +16,7 @@ import { Progress, wantProgress } from './progress.js';
 import { REPORT_SCHEMA, type ConnectionReport, type Report } from '../report/model.js';
 import { ExitCode } from './exit-codes.js';
 import { parseFailedAt } from '../findings/failed-at.js';
+import { registerEventsCommand } from './events-command.js';
 
 /** Report formats `--format` accepts. */
 const FORMATS = ['text', 'json', 'markdown', 'html'] as const;
@@ -343,6 +344,8 @@ export async function main(argv: string[]): Promise<void> {
       }
       process.exitCode = results.length === 0 ? ExitCode.USAGE : ExitCode.HEALTHY;
     });
+
+  registerEventsCommand(program);
 
   program
     .command('interfaces')
