@@ -333,6 +333,8 @@ export function stepLabel(e: Any): string | null {
   switch (e.type) {
     case 'tcp.syn':
       return 'SYN';
+    case 'tcp.syn_retransmission':
+      return 'SYN (retransmission)';
     case 'tcp.syn_ack':
       return 'SYN-ACK';
     case 'tcp.established':
