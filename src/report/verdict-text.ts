@@ -4,6 +4,7 @@
  * findings list.
  */
 import type { Report } from './model.js';
+import { decodeAsText } from '../findings/filters.js';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -37,6 +38,7 @@ export function renderVerdict(r: Report): string[] {
     for (const f of shown) {
       out.push(`  [${f.severity}/${f.confidence}${f.documented ? '/documented' : '/inferred'}] ${f.id}${f.connection ? ` #${f.connection}` : ''}: ${f.title}`);
       out.push(`      filter: ${f.filter}`);
+      if (f.decodeAs) out.push(`      ${decodeAsText(f.decodeAs)}`);
     }
     if (findings.length > shown.length) out.push(`  … ${findings.length - shown.length} more in --format json`);
   }
