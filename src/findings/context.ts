@@ -95,21 +95,8 @@ export function isRdpish(v: ConnView): boolean {
   return v.protocol === 'rdp' || v.protocol === 'rdp-gateway';
 }
 
-export function addrFilter(c: Connection): string {
-  const ip = c.v6 ? 'ipv6' : 'ip';
-  return `${ip}.addr==${c.client.ip} && ${ip}.addr==${c.server.ip} && tcp.port==${c.client.port}`;
-}
-
-export function streamFilter(c: Connection): string {
-  const proto = c.transport;
-  const ip = c.v6 ? 'ipv6' : 'ip';
-  return `${ip}.addr==${c.client.ip} && ${ip}.addr==${c.server.ip} && ${proto}.port==${c.client.port} && ${proto}.port==${c.server.port}`;
-}
-
-export function framesFilter(frames: number[]): string {
-  const u = [...new Set(frames)].sort((a, b) => a - b).slice(0, 20);
-  return u.map((f) => `frame.number==${f}`).join(' || ');
-}
+/** Kept for rules written before filters.ts: prefer `filter: { also, tls }` in makeFinding. */
+export { conversationFilter as streamFilter, framesFilter } from './filters.js';
 
 export { ipv4ToString };
 

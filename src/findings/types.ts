@@ -3,6 +3,7 @@
  * by a specification or vendor documentation) or inferred (our reasoning), with a confidence.
  */
 import type { Connection } from '../reassembly/connection.js';
+import { composeFilter, type FilterSpec } from './filters.js';
 
 /** The root causes a verdict can name (issue vocabulary). */
 export const ROOT_CAUSES = [
@@ -51,8 +52,10 @@ export interface Finding {
   at: number;
   title: string;
   detail: string;
-  /** Wireshark display filter showing the evidence. */
+  /** Wireshark display filter showing the evidence (valid with default settings; selects `frames`). */
   filter: string;
+  /** A Decode As the evidence needs to be shown as TLS (tshark `-d` syntax), or null (filters.ts). */
+  decodeAs: string | null;
   evidence: EvidenceItem[];
   /** Values next steps can use (MTU, MSS, NTSTATUS…). */
   data: Record<string, unknown>;
@@ -67,7 +70,8 @@ export interface FindingInput {
   frames: number[];
   at: number;
   detail: string;
-  filter: string;
+  /** Composed by filters.ts from the connection and the cited frames (a string is taken as is). */
+  filter: FilterSpec | string;
   evidence?: EvidenceItem[];
   data?: Record<string, unknown>;
   /** Overrides the kind's title with a more specific one. */
@@ -77,6 +81,7 @@ export interface FindingInput {
 }
 
 export function makeFinding(f: FindingInput): Finding {
+  const composed = typeof f.filter === 'string' ? { filter: f.filter, decodeAs: null } : composeFilter(f.conn, f.frames, f.filter);
   return {
     id: f.kind.id,
     severity: f.kind.severity,
@@ -87,7 +92,8 @@ export function makeFinding(f: FindingInput): Finding {
     at: f.at,
     title: f.title ?? f.kind.title,
     detail: f.detail,
-    filter: f.filter,
+    filter: composed.filter,
+    decodeAs: composed.decodeAs,
     evidence: f.evidence ?? [],
     data: f.data ?? {},
     cause: f.cause === undefined ? f.kind.cause : f.cause,

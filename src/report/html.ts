@@ -11,6 +11,7 @@ import {
   CONNECTION_COLUMNS, HEADINGS, LABELS, TIMELINE_NOTE, aggregateRows, alternativeText, attemptText, captureFacts, captureProblems, clientErrorText,
   damageNote, endLabel, evidenceKind, failureMomentText, findingHeadline, ladderHeader, phaseDetail, verdictTitle, verdictWhere, warningText, warningsNotListed,
 } from './messages.js';
+import { decodeAsText } from '../findings/filters.js';
 import type { ConnectionReport, Report } from './model.js';
 import { orderWarnings, pickShown } from './terminal.js';
 
@@ -103,7 +104,7 @@ function verdictBlock(r: Report, v: Any | undefined): string[] {
   if (findings.length) {
     b.push(`<section id="findings"><h2>${esc(HEADINGS.findings)}</h2><table><thead><tr><th>${esc(LABELS.severity)}</th><th>${esc(LABELS.finding)}</th><th>${esc(LABELS.kind)}</th><th>${esc(LABELS.filter)}</th></tr></thead><tbody>`);
     for (const f of findings.slice(0, 100)) {
-      b.push(`<tr><td>${esc(f.severity)}/${esc(f.confidence)}</td><td>${esc(findingHeadline(f))}<div class="small">${esc(f.detail)}</div></td><td class="kind-${evidenceKind(f.documented)}">${esc(evidenceKind(f.documented))}</td><td><code>${esc(f.filter)}</code></td></tr>`);
+      b.push(`<tr><td>${esc(f.severity)}/${esc(f.confidence)}</td><td>${esc(findingHeadline(f))}<div class="small">${esc(f.detail)}</div></td><td class="kind-${evidenceKind(f.documented)}">${esc(evidenceKind(f.documented))}</td><td><code>${esc(f.filter)}</code>${f.decodeAs ? `<div class="small">${esc(decodeAsText(f.decodeAs))}</div>` : ''}</td></tr>`);
     }
     b.push('</tbody></table></section>');
   }

@@ -9,6 +9,7 @@ import {
   CONNECTION_COLUMNS, HEADINGS, LABELS, aggregateRows, alternativeText, attemptText, captureFacts, captureProblems, clientErrorText, damageNote,
   endLabel, evidenceKind, failureMomentText, findingHeadline, ladderHeader, phaseDetail, verdictTitle, verdictWhere, warningText, warningsNotListed,
 } from './messages.js';
+import { decodeAsText } from '../findings/filters.js';
 import type { Report } from './model.js';
 import { countByKind, orderWarnings, pickShown } from './terminal.js';
 
@@ -70,7 +71,7 @@ export function renderMarkdown(r: Report, opts: { all?: boolean } = {}): string 
   const findings = ((r['findings'] as Any[] | undefined) ?? []).filter((f) => f.severity !== 'info');
   if (findings.length) {
     out.push(`## ${HEADINGS.findings}`, '');
-    out.push(...table([LABELS.severity, LABELS.finding, LABELS.kind, LABELS.filter], findings.slice(0, 50).map((f) => [`${mdText(f.severity)}/${mdText(f.confidence)}`, mdText(findingHeadline(f)), evidenceKind(f.documented), mdCode(f.filter)])), '');
+    out.push(...table([LABELS.severity, LABELS.finding, LABELS.kind, LABELS.filter], findings.slice(0, 50).map((f) => [`${mdText(f.severity)}/${mdText(f.confidence)}`, mdText(findingHeadline(f)), evidenceKind(f.documented), mdCode(f.filter) + (f.decodeAs ? ` (${mdText(decodeAsText(f.decodeAs))})` : '')])), '');
     if (findings.length > 50) out.push(`… ${findings.length - 50} more in --format json`, '');
   }
   if (v?.alternatives?.length) {

@@ -7,6 +7,7 @@ import {
   HEADINGS, LABELS, alternativeText, captureProblems, clientErrorText, damageNote, evidenceKind, findingHeadline, findingTag, verdictLine,
 } from './messages.js';
 import type { Report } from './model.js';
+import { decodeAsText } from '../findings/filters.js';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -39,6 +40,7 @@ export function renderVerdict(r: Report): string[] {
     for (const f of shown) {
       out.push(`  [${findingTag(f)}] ${findingHeadline(f)}`);
       out.push(`      ${LABELS.filter.toLowerCase()}: ${f.filter}`);
+      if (f.decodeAs) out.push(`      ${decodeAsText(f.decodeAs)}`);
     }
     if (findings.length > shown.length) out.push(`  … ${findings.length - shown.length} more in --format json`);
   }

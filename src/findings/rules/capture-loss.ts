@@ -6,7 +6,7 @@
  * Wireshark's analysis rules).
  */
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
+import { ALSO } from '../filters.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { isRelevant } from './tcp-phase.js';
@@ -29,7 +29,7 @@ export const rule: Rule = {
       out.push(makeFinding({
         kind: CAPTURE_LOSS, conn: null, confidence: 'high', frames: [], at: ctx.captureEnd,
         detail: `The capture's own counters (pcapng Interface Statistics / live capture statistics) report ${ctx.captureDrops} packet(s) dropped by the capturing host, not by the network. Retransmissions, gaps and "lost segments" in this capture may be artefacts: loss-based conclusions are less certain.`,
-        filter: 'frame',
+        filter: {},
         data: { captureLoss: true, drops: ctx.captureDrops },
       }));
     }
@@ -42,7 +42,7 @@ export const rule: Rule = {
       out.push(makeFinding({
         kind: CAPTURE_LOSS, conn: c, confidence: relevant ? 'high' : 'medium', frames: [], at: c.start,
         detail: `${unseen} segment(s) of this connection were acknowledged by the other side but never appear in the capture ("ACKed unseen segment": client ${c.client.ackedUnseen}, server ${c.server.ackedUnseen}): the network delivered them, the capture missed them. Gaps and loss seen in this capture for this connection are partly capture artefacts.`,
-        filter: `${streamFilter(c)} && tcp.analysis.ack_lost_segment`,
+        filter: { also: [ALSO.ackLostSegment] },
         data: { captureLoss: true, ackedUnseen: unseen, server: c.server.ip, port: c.server.port },
       }));
     }

@@ -5,7 +5,6 @@
  * TLS decryption only.
  */
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { closeText, tsOf } from './rdp-finding-helpers.js';
@@ -41,7 +40,7 @@ export const rule: Rule = {
               `After a successful CredSSP exchange the server sent the HYBRID_EX Early User Authorization Result AUTHZ_ACCESS_DENIED (0x00000005, frame ${eua.frame}): the credentials are valid but the account may not log on through Remote Desktop Services. ` +
               `Add the user to "Remote Desktop Users" or grant "Allow log on through Remote Desktop Services" (and check "Deny log on through Remote Desktop Services"). FreeRDP reports ERRCONNECT_ACCESS_DENIED; the mstsc code is UNVERIFIED. ` +
               (rec === v.rec ? `Then ${closeText(v)}.` : '(inside the gateway tunnel)'),
-            filter: `${streamFilter(c)} && frame.number==${eua.frame}`,
+            filter: { tls: true },
             evidence: [{ frame: eua.frame, at, what: 'Early User Authorization Result AUTHZ_ACCESS_DENIED (5)' }],
             data: { result: 5, inner: rec !== v.rec },
           }),

@@ -6,7 +6,7 @@
  */
 import { ntstatus, freerdpErrconnectForNtstatus } from '../../codes/ntstatus.js';
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
+import { CLOSES } from '../filters.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { closeText, hex, tsOf } from './rdp-finding-helpers.js';
@@ -67,7 +67,7 @@ export const rule: Rule = {
               `Authentication used ${cs.tokenKinds.join('/') || 'an unknown mechanism'}${lastNtlm ? ` (last NTLM message ${lastNtlm.type} at frame ${lastNtlm.frame})` : ''}. ` +
               (inner ? '' : `Then ${closeText(v)}. `) +
               `FreeRDP reports ${frd.name}${frd.explicit ? '' : ' (generic mapping)'}; mstsc shows an authentication error of the SSL_ERR family (mapping inferred). Check the server's Security log (logon failure events) for the account.`,
-            filter: `${streamFilter(c)} && (credssp || tcp.flags.fin==1 || tcp.flags.reset==1)`,
+            filter: { also: CLOSES, tls: true },
             evidence: [
               ...(lastNtlm ? [{ frame: lastNtlm.frame, at: tsOf(v, lastNtlm.frame), what: `NTLM ${lastNtlm.type}` }] : []),
               { frame: cs.errorFrame, at, what: `TSRequest errorCode ${hex(code)} ${info.name} from the ${cs.errorFrom ?? 'server'}` },

@@ -8,7 +8,8 @@
  * (AUTHENTICATE / AP-REQ size) was never answered.
  */
 import type { FindingContext } from '../context.js';
-import { isRdpish, streamFilter } from '../context.js';
+import { CLOSES } from '../filters.js';
+import { isRdpish } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Confidence, type Finding } from '../types.js';
 import { firstCloseFrame, tsOf } from './rdp-finding-helpers.js';
@@ -84,7 +85,7 @@ export const rule: Rule = {
             `The server selected ${sel === 8 ? 'HYBRID_EX' : 'HYBRID'} (NLA); the TLS handshake completed (frame ${hc.frame}). ${how} ` +
             `The server then closed (frame ${closeFrame}, ${((closeAt - lastClient.ts) * 1000).toFixed(0)} ms later) before any MCS Connect: this is how a rejected NLA logon looks when the server sends no CredSSP errorCode (inferred; the reason — wrong password, unknown user, restriction — is not visible). ` +
             `Check the server's Security log for a logon failure at that time${decrypted ? '' : ', or capture with TLS keys to read the TSRequests'}.`,
-          filter: `${streamFilter(v.conn)} && (tls || tcp.flags.fin==1 || tcp.flags.reset==1)`,
+          filter: { also: CLOSES, tls: true },
           evidence: [
             { frame: hc.frame, at: hc.ts, what: 'TLS handshake complete' },
             { frame: lastClient.frame, at: lastClient.ts, what: `client record ${lastClient.length} bytes${lastNtlm && decrypted ? ` (${lastNtlm.type})` : ''}, unanswered` },

@@ -7,7 +7,8 @@
  */
 import type { CredSspTsRequestEvent } from '../../protocols/credssp/events.js';
 import type { FindingContext } from '../context.js';
-import { isRdpish, streamFilter } from '../context.js';
+import { CLOSES } from '../filters.js';
+import { isRdpish } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { closeText, firstCloseFrame } from './rdp-finding-helpers.js';
@@ -53,7 +54,7 @@ export const rule: Rule = {
           detail:
             `CredSSP versions: client ${clientV}, server ${serverV}; the ${oldSide} runs a pre-March-2018 CredSSP (version < 5, no clientNonce binding). The exchange stopped after ${reqs.length} TSRequest(s) without an errorCode and ${closeText(v)}. ` +
             `This is the CVE-2018-0886 "Encryption Oracle Remediation" block (KB4093492): a patched side set to "Force Updated Clients"/"Mitigated" refuses an unpatched peer. mstsc says "An authentication error has occurred… This could be due to CredSSP encryption oracle remediation" and logs event 6041 on the client. Update the unpatched ${oldSide}; relaxing the policy to "Vulnerable" is only a stopgap. (Wire pattern inferred.)`,
-          filter: `${streamFilter(v.conn)} && (credssp || tcp.flags.fin==1 || tcp.flags.reset==1)`,
+          filter: { also: CLOSES, tls: true },
           evidence: [
             { frame: reqs[0]!.frame, at: reqs[0]!.ts, what: `first TSRequest (version ${reqs[0]!.version})` },
             { frame: last.frame, at: last.ts, what: `last TSRequest (version ${last.version}) from the ${last.dir === 1 ? 'server' : 'client'}` },

@@ -6,7 +6,6 @@
  * "credentials or scheme refused" is inferred.
  */
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { closeText, tsOf } from './rdp-finding-helpers.js';
@@ -52,7 +51,7 @@ export const rule: Rule = {
             `${requests.length} gateway request(s) (${[...new Set(requests.map((r) => r.method))].join(', ')} ${requests[0]?.path ?? ''}) sent ${schemesUsed.length ? `with Authorization ${schemesUsed.join('/')}` : 'without Authorization'}; ${legs} answered 401 ${last.reason ? `"${last.reason}"` : ''} (last at frame ${last.frame}), the gateway offering ${offered.join(', ') || 'no scheme'}; no 200/101 followed and ${closeText(v)}. ` +
             `The gateway did not accept the credentials or the authentication scheme (wrong gateway credentials, account restrictions, Kerberos to the gateway failing and NTLM not offered, or the client not supporting any offered scheme). Check the gateway's logs (TerminalServices-Gateway, Security) for the logon.` +
             (later ? ' A later connection to the same gateway got past authentication (normal multi-leg negotiation).' : ''),
-          filter: `${streamFilter(v.conn)} && http`,
+          filter: { tls: true },
           evidence: [...requests.slice(0, 4).map((r) => ({ frame: r.frame, at: tsOf(v, r.frame), what: `${r.method} ${r.path ?? ''}${r.authScheme ? ` (Authorization ${r.authScheme})` : ''}` })), ...responses.slice(-3).map((r) => ({ frame: r.frame, at: tsOf(v, r.frame), what: `HTTP ${r.status} ${r.reason ?? ''}` }))],
           data: { legs, lastReason: last.reason ?? null, schemesUsed, schemesOffered: offered },
         }),

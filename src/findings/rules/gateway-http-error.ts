@@ -5,7 +5,6 @@
  * FreeRDP rdg.c). Needs the outer TLS decrypted.
  */
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
 import type { RdgHttpRequest } from '../../protocols/rdg/events.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
@@ -60,7 +59,7 @@ export const rule: Rule = {
               `The gateway answered HTTP ${s} "${h.reason ?? ''}" (frame ${h.frame})${refusedUpgrade ? ' to a WebSocket upgrade request (101 expected)' : ''}: ${MEANING[s] ?? (s >= 500 ? 'server-side error on the gateway or a proxy' : 'the request was refused')}. ` +
               `FreeRDP treats 403/404/410 as "HTTP transport unsupported" and retries with RPC-over-HTTP.` +
               (later ? ' A later connection to the same gateway got further.' : ''),
-            filter: `${streamFilter(v.conn)} && http`,
+            filter: { tls: true },
             evidence: [{ frame: h.frame, at, what: `HTTP ${s} ${h.reason ?? ''}` }],
             data: { status: s, reason: h.reason ?? null, websocketUpgradeRefused: refusedUpgrade },
           }),

@@ -5,7 +5,6 @@
  * /server rules when its PDUs are readable (inner TLS keys), otherwise only the phase is known.
  */
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { protocolsText, tsOf } from './rdp-finding-helpers.js';
@@ -46,7 +45,7 @@ export const rule: Rule = {
             `requestedProtocols ${protocolsText(inner.rdp.requestedProtocols)}, selected ${inner.rdp.selectedProtocol === null ? '?' : protocolsText(inner.rdp.selectedProtocol)}. ` +
             `Tunnel data: ${rdg.dataBytes.client} bytes client→host, ${rdg.dataBytes.server} bytes host→client.` +
             (active ? '' : ' The inner phases after the TLS handshake are known only from record sizes unless the inner TLS keys are available.'),
-          filter: `${streamFilter(v.conn)}`,
+          filter: { tls: true },
           evidence: phases.slice(0, 6).map((p) => ({ frame: p.frame, at: tsOf(v, p.frame), what: `inner phase ${p.name}${p.inferred ? ' (inferred)' : ''}` })),
           data: { phases: phases.map((p) => p.name), active, bytesToHost: rdg.dataBytes.client, bytesFromHost: rdg.dataBytes.server },
         }),

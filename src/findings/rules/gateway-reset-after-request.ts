@@ -7,7 +7,7 @@
  * server close with no server record (low).
  */
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
+import { CLOSES } from '../filters.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { firstCloseFrame, tsOf } from './rdp-finding-helpers.js';
@@ -72,7 +72,7 @@ export const rule: Rule = {
             (req ? `The client sent ${req.method} ${req.path ?? ''} (frame ${reqFrame})` : `The client sent its first request after the TLS handshake (record at frame ${reqFrame}, not decrypted)`) +
             ` and the gateway closed the connection (frame ${closeFrame}, ${((closeAt - reqAt) * 1000).toFixed(0)} ms later) without any HTTP response. ` +
             `FreeRDP documents this as how the Microsoft RD Gateway rejects an HTTP request it does not like (wrong URL, transport not enabled, unexpected headers) — inferred; it retries with RPC-over-HTTP. Check the gateway's transport settings and any reverse proxy in front of it.`,
-          filter: `${streamFilter(v.conn)} && (http || tls || tcp.flags.fin==1 || tcp.flags.reset==1)`,
+          filter: { also: CLOSES, tls: true },
           evidence: [
             { frame: reqFrame, at: reqAt, what: req ? `${req.method} ${req.path ?? ''}` : 'first client record after the handshake' },
             { frame: closeFrame, at: closeAt, what: 'gateway close, no HTTP response' },

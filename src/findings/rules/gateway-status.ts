@@ -9,7 +9,6 @@
 import { eproxyError, hresultFailed, normaliseEproxy } from '../../codes/eproxy.js';
 import type { RootCause } from '../types.js';
 import type { ConnView, FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding, type FindingKind } from '../types.js';
 import { hex, tsOf } from './rdp-finding-helpers.js';
@@ -99,7 +98,7 @@ export const rule: Rule = {
               (it.kindOf === GATEWAY_CHANNEL_STATUS && targets.length ? ` Requested target: ${targets.join(', ')}.` : '') +
               (info.verified ? '' : ' (code marked UNVERIFIED in our tables)') +
               ' FreeRDP reports the HRESULT as its last error; mstsc shows a gateway dialog (its code names are UNVERIFIED).',
-            filter: `${streamFilter(v.conn)} && frame.number==${it.frame}`,
+            filter: { tls: true },
             evidence: [{ frame: it.frame, at, what: `${it.packet} ${hex(it.code)} ${info.name}` }],
             data: { packet: it.packet, code: it.code >>> 0, normalised: normaliseEproxy(it.code), name: info.name, targets },
           }),

@@ -7,7 +7,7 @@
  * port 443 in a capture without direct RDP.
  */
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
+import { CLOSES } from '../filters.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Confidence, type Finding } from '../types.js';
 import { closeText, firstCloseFrame } from './rdp-finding-helpers.js';
@@ -62,7 +62,7 @@ export const rule: Rule = {
             `Connection to the RD Gateway ${c.server.ip}:${c.server.port}${likely === 'possible' ? ' (assumed to be a gateway: TLS/443 in a capture without direct RDP)' : ''}: ${what}. ` +
             `The gateway was never reached, so the RDP host behind it was not contacted at all. Check the gateway's address/DNS, that it listens on ${c.server.port}, and firewalls on the way.` +
             (later ? ' A later connection to the same gateway got further.' : ''),
-          filter: `${streamFilter(c)}`,
+          filter: { also: CLOSES },
           evidence: frames.map((f) => ({ frame: f, at, what: f === frames[0] ? 'first packet of the failed attempt' : 'end of the attempt' })),
           data: { gateway: c.server.ip, port: c.server.port, likelihood: likely, stage: c.synAck ? 'tls' : 'tcp' },
         }),

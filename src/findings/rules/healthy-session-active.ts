@@ -6,7 +6,7 @@
  * Info denial) or dropped it within seconds of activation without any graphics.
  */
 import type { FindingContext } from '../context.js';
-import { isRdpish, streamFilter } from '../context.js';
+import { isRdpish } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { closeText } from './rdp-finding-helpers.js';
@@ -49,7 +49,7 @@ export const rule: Rule = {
             (active.inferred ? ' (inferred from the amount of server data: the PDUs are encrypted)' : '') +
             `; phases ${rec.machine.phases.map((p) => p.name).join(' → ')}. ` +
             `Then ${closeText(v)}.`,
-          filter: `${streamFilter(v.conn)}`,
+          filter: { tls: true },
           evidence: [{ frame: active.frame, at: active.ts, what: `active phase${active.inferred ? ' (inferred)' : ''}` }],
           data: { activeFrame: active.frame, inferred: active.inferred, inner, closedBy: v.close.closedBy, closeKind: v.close.closeKind },
         }),

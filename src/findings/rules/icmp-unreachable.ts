@@ -12,7 +12,7 @@ import { icmpv4, icmpv6 } from '../../codes/icmp.js';
 import type { IcmpError } from '../../reassembly/icmp-link.js';
 import { hopsFromTtl } from '../../session/rst-attribution.js';
 import type { ConnView, FindingContext } from '../context.js';
-import { framesFilter } from '../context.js';
+import { type FilterSpec } from '../filters.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { isRelevant } from './tcp-phase.js';
@@ -84,7 +84,7 @@ export const rule: Rule = {
         reporterIsTarget, server: e.quotedDst, port: e.quotedDstPort, transport: udp ? 'udp' : 'tcp', count: errs.length, codes,
         quotedFromClient: e.quotedFromClient,
       };
-      const filter = `${e.v6 ? 'icmpv6' : 'icmp'} && (${framesFilter(frames)})`;
+      const filter: FilterSpec = c ? {} : { base: e.v6 ? 'icmpv6' : 'icmp' };
       const evidence = errs.slice(0, 10).map((x) => ({ frame: x.frame, at: x.ts, what: `${icmpName(x)} from ${x.reporter} (TTL ${x.ttl}) for ${x.quotedSrc}:${x.quotedSrcPort} → ${x.quotedDst}:${x.quotedDstPort}` }));
       if (udp && isPortUnreachable(e) && RDPUDP_PORTS.has(e.quotedDstPort)) {
         out.push(makeFinding({

@@ -70,7 +70,7 @@ export const rule: Rule = {
           (relevant
             ? ` ${f0.srcPort === 88 || f0.dstPort === 88 ? 'These are Kerberos replies: without them the client cannot get its ticket (it may retry, fall back to TCP 88 or to NTLM).' : 'They belong to an RDP-related flow.'} Fragments are being dropped in the path (a firewall/NAT discarding non-first fragments, or an MTU mismatch on a tunnel) — inferred.`
             : ' Not an RDP, gateway or Kerberos flow: context only.'),
-        filter: `${f0.v6 ? 'ipv6' : 'ip'}.src==${f0.src} && ${f0.v6 ? 'ipv6' : 'ip'}.dst==${f0.dst} && ${f0.v6 ? 'ipv6.fragment' : '(ip.flags.mf==1 || ip.frag_offset>0)'}`,
+        filter: { base: `${f0.v6 ? 'ipv6' : 'ip'}.addr==${f0.src} && ${f0.v6 ? 'ipv6' : 'ip'}.addr==${f0.dst}`, also: [f0.v6 ? 'ipv6.fragment' : '(ip.flags.mf==1 || ip.frag_offset>0)'] },
         evidence: sets.slice(0, 6).flatMap((s) => s.seen.slice(0, 3).map((p) => ({ frame: p.frame, at: s.firstTs, what: `fragment ID 0x${s.id.toString(16)} offset ${p.offset}, ${p.length} bytes${p.more ? ', more fragments' : ', last'}` }))),
         data: {
           sets: sets.length, src: f0.src, dst: f0.dst, proto: f0.proto, srcPort: f0.srcPort, dstPort: f0.dstPort, waitedSec: maxWait,

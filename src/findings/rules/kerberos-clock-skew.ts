@@ -9,7 +9,6 @@
 import { kerberosError } from '../../codes/kerberos-errors.js';
 import { DEFAULT_MAX_SKEW_SECONDS, SKEW_NOISE_SECONDS } from '../../protocols/kerberos/skew.js';
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { allKrbErrors, relatedToRdp } from './kerberos-finding-helpers.js';
@@ -64,7 +63,7 @@ export const rule: Rule = {
             `KRB-ERROR ${kerberosError(37).name} (37) ${where}, frame ${err.frame}${ref.requestType ? ` (answer to the ${ref.requestType} of frame ${ref.requestFrame})` : ''}, realm ${err.realm}, service ${err.sname || '?'}. ${clock} ` +
             `Kerberos allows 5 minutes of difference by default (MaxClockSkew, MS-GPSB 2.2.2). Synchronise the clocks (w32tm /resync on Windows, NTP elsewhere); the client typically shows a time/date difference error (mstsc code UNVERIFIED; FreeRDP ERRCONNECT_AUTHENTICATION_FAILED).` +
             (related ? '' : ' No RDP connection is near this error in the capture.'),
-          filter: `${streamFilter(c)} && kerberos`,
+          filter: {},
           evidence: [
             ...(ref.requestFrame !== null ? [{ frame: ref.requestFrame, at: tsOf(v, ref.requestFrame), what: ref.requestType ?? 'request' }] : []),
             { frame: err.frame, at: err.ts, what: `KRB_AP_ERR_SKEW, stime ${new Date(err.stime * 1000).toISOString()}` },

@@ -9,7 +9,6 @@
  */
 import { kerberosError } from '../../codes/kerberos-errors.js';
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Confidence, type Finding } from '../types.js';
 import { allKrbErrors, lastRequestByClient, rdpSucceededAround, recoveredLater, relatedToRdp, type KrbErrorRef } from './kerberos-finding-helpers.js';
@@ -88,7 +87,7 @@ export const rule: Rule = {
             (normal ? ' This is a normal protocol step, but the client did not follow it up in this capture.' : '') +
             (soft ? ' The client obtained a ticket afterwards, so it recovered (context).' : recovered && explains ? ' A later Kerberos exchange of the same client succeeded, so this error may not be the one that stopped the connection.' : '') +
             (rdp ? '' : ' No RDP connection is near this error in the capture.'),
-          filter: `${streamFilter(c)} && kerberos`,
+          filter: {},
           evidence: [
             ...(ref.requestFrame !== null ? [{ frame: ref.requestFrame, at: tsOf(v, ref.requestFrame), what: ref.requestType ?? 'request' }] : []),
             { frame: err.frame, at: err.ts, what: `KRB-ERROR ${info.name} (${err.code})` },

@@ -8,7 +8,8 @@
  * followed or not, from per-direction counters kept by the tracker.
  */
 import type { FindingContext } from '../context.js';
-import { isRdpish, streamFilter } from '../context.js';
+import { ALSO } from '../filters.js';
+import { isRdpish } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 
@@ -59,7 +60,7 @@ export const rule: Rule = {
               detail +
               ` MSS announced: client ${mssC ?? '?'}, server ${mssS ?? '?'}; no ICMP "fragmentation needed" was seen. ` +
               'This is how a path MTU black hole looks when the sending stack\'s black-hole detection (or a retry with a smaller MSS) rescues the transfer: large packets are dropped silently somewhere on the path while small ones pass.',
-            filter: `${streamFilter(c)} && (tcp.analysis.retransmission || tcp.analysis.lost_segment)`,
+            filter: { also: [ALSO.retransmission, ALSO.lostSegment] },
             evidence: frames.filter((f) => f > 0).map((f, i) => ({ frame: f, at: c.end, what: i === 0 ? (senderView ? 'full-size segment retransmitted, never acknowledged' : 'full-size segment missing') : 'same data in small segments, delivered' })),
             data: { recommendedMtu: Math.max(576, small), recommendedMss: Math.max(536, small - 40), lostSize: senderView ? b.fullSize : b.lostFullSize + 40, side },
           }),

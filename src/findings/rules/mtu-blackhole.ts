@@ -13,7 +13,7 @@
 import { formatDuration } from '../../core/time.js';
 import type { Endpoint } from '../../reassembly/endpoint.js';
 import type { ConnView, FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
+import { ALSO } from '../filters.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { mtuAdvice } from './mtu-advice.js';
@@ -91,7 +91,7 @@ export const rule: Rule = {
               ` (frames ${big.slice(0, 6).map((r) => r.frame).join(', ')}${big.length > 6 ? '…' : ''}${backoff ? `, backing off ${gaps.map((g) => g.toFixed(1)).slice(0, 6).join('/')} s` : ''}) during the ${phaseAt(v, big[0]!.frame)} phase` +
               ` while the ${rcvName} kept sending small packets (largest ${rcv.maxIpLength} bytes) and never acknowledged them; ${small.length ? `only ${small.length} small segment was retransmitted` : 'no small segment needed retransmission'}, and no ICMP "fragmentation needed"/"packet too big" is in the capture.` +
               ` MSS: client ${c.client.mss}, server ${c.server.mss}. A link on the path has a smaller MTU and its ICMP is filtered (inferred). Recommendation: ${advice.text}.`,
-            filter: `${streamFilter(c)} && (tcp.analysis.retransmission || tcp.len>${Math.floor(full.payload / 2)} || icmp.type==3)`,
+            filter: { also: [ALSO.retransmission, ALSO.icmpUnreachable] },
             evidence: big.slice(0, 8).map((r, i) => ({ frame: r.frame, at: r.ts, what: `retransmission #${i + 1} of a ${r.length}-byte segment` })),
             data: { ...base, view: 'sender', retransmissions: big.length, largestPassing: knownGood, largestPassingDirection: `${rcvName}→${sndName}`, recommendedMtu: advice.recommendedMtu, recommendedMss: advice.recommendedMss },
           }));
@@ -117,7 +117,7 @@ export const rule: Rule = {
               `Seen from the ${rcvName}'s side: ${snd.gapBytes} bytes from the ${sndName} (≈${segs} full-size segment${segs > 1 ? 's' : ''} of ${full.payload} bytes, IP ${full.ip}) never arrived ("previous segment not captured", ${rcv.dupAcks} duplicate ACK(s) from the ${rcvName}), while smaller packets did: the largest ${sndName}→${rcvName} datagram that arrived was ${snd.maxIpLength} bytes and no full-size one ever did.` +
               ` The connection then stalled for ${formatDuration(stall)} in the ${phaseAt(v, lastGood?.frame ?? c.firstFrame)} phase${kas.length ? ` (${kas.length} keep-alive(s) from the ${rcvName})` : ''}; no ICMP "fragmentation needed"/"packet too big" is in the capture.` +
               ` MSS: client ${c.client.mss}, server ${c.server.mss}; largest client datagram ${c.client.maxIpLength}, server ${c.server.maxIpLength}. A link on the path has a smaller MTU and its ICMP is filtered (inferred). Recommendation: ${advice.text}.`,
-            filter: `${streamFilter(c)} && (tcp.analysis.lost_segment || tcp.analysis.duplicate_ack || tcp.analysis.keep_alive)`,
+            filter: { also: [ALSO.lostSegment, ALSO.duplicateAck, ALSO.keepAlive] },
             evidence: [
               ...(lastGood ? [{ frame: lastGood.frame, at: lastGood.ts, what: `last message decoded (${lastGood.type}) before the stall` }] : []),
               ...kas.slice(0, 5).map((e) => ({ frame: e.frame, at: e.ts, what: `keep-alive from the ${rcvName}` })),

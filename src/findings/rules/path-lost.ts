@@ -6,7 +6,6 @@
  */
 import { formatDuration } from '../../core/time.js';
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { dirOf, isRelevant, pastTls, phaseAt } from './tcp-phase.js';
@@ -51,7 +50,7 @@ export const rule: Rule = {
             `The session was up (${phaseAt(v, silent.lastFrame)} phase, ${formatDuration(silent.lastTime - c.start)} in); the ${silentName}'s last packet is frame ${silent.lastFrame}. After it the ${proberName} sent ${probes.length} unanswered probe(s) (${kas} keep-alive(s), ${probes.length - kas} retransmission(s)) over ${formatDuration(span)}` +
             (gaveUp ? ` and gave up with ${'seq' in gaveUp ? 'RST' : 'FIN'} in frame ${gaveUp.frame}, ${formatDuration(silence)} after the ${silentName} fell silent` : `; nothing came back for ${formatDuration(silence)} until the end of the capture`) +
             `. The ${silentName} never closed the connection: the path stopped delivering packets (NAT/firewall state lost, VPN drop, link down — inferred).`,
-          filter: `${streamFilter(c)} && frame.number>=${silent.lastFrame}`,
+          filter: { also: [`frame.number>=${silent.lastFrame}`] },
           evidence: [
             { frame: silent.lastFrame, at: silent.lastTime, what: `last packet from the ${silentName}` },
             ...probes.slice(0, 6).map((e) => ({ frame: e.frame, at: e.ts, what: `${e.type === 'tcp.keep_alive' ? 'keep-alive' : 'retransmission'} from the ${proberName}, unanswered` })),

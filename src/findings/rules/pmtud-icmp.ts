@@ -10,7 +10,7 @@
  */
 import type { IcmpError } from '../../reassembly/icmp-link.js';
 import type { ConnView, FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
+import { type FilterSpec } from '../filters.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { mtuAdvice } from './mtu-advice.js';
@@ -77,7 +77,7 @@ export const rule: Rule = {
         clientMss: c.client.mss, serverMss: c.server.mss, server: c.server.ip, port: c.server.port,
       };
       const evidence = errs.slice(0, 8).map((e) => ({ frame: e.frame, at: e.ts, what: `${name} from ${e.reporter}: MTU ${e.mtu}, quoting a ${e.quotedLength}-byte datagram from the ${sndName}` }));
-      const filter = `(${streamFilter(c)}) || (${first.v6 ? 'icmpv6.type==2' : 'icmp.type==3 && icmp.code==4'})`;
+      const filter: FilterSpec = { also: [first.v6 ? 'icmpv6.type==2' : '(icmp.type==3 && icmp.code==4)'] };
       if (late.length > 0 || afterBig.length >= 2) {
         const advice = mtuAdvice(c.v6, null, first.quotedLength, mtu || null);
         out.push(makeFinding({

@@ -7,7 +7,8 @@
  */
 import { rdpNegFailure } from '../../codes/rdp-neg-failure.js';
 import type { FindingContext } from '../context.js';
-import { isRdpish, streamFilter } from '../context.js';
+import { CLOSES } from '../filters.js';
+import { isRdpish } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { closeText, hex, previousConnection, protocolsText, retriesOf, retrySentence, tsOf } from './rdp-finding-helpers.js';
@@ -74,7 +75,7 @@ export const rule: Rule = {
             `Then ${closeText(v)}. Client side: ${after}; mstsc shows a security-layer dialog (its disconnect code for this case is UNVERIFIED). Fix: ${ADVICE[code] ?? 'unknown failure code.'}` +
             retrySentence(retries, rdp.requestedProtocols) +
             (fallback ? ` This connection is the client's fallback after the previous connection (port ${prev!.conn.client.port}, frame ${prev!.conn.firstFrame}) got as far as '${prev!.rec!.machine.current ?? '?'}' and failed: that earlier failure is the one to explain.` : ''),
-          filter: `${streamFilter(c)} && (rdp.neg_type || tcp.flags.fin==1 || tcp.flags.reset==1)`,
+          filter: { also: CLOSES },
           evidence: [
             ...(crFrame !== null && crFrame !== frame ? [{ frame: crFrame, at: tsOf(v, crFrame), what: `X.224 Connection Request, requestedProtocols ${protocolsText(rdp.requestedProtocols)}` }] : []),
             { frame, at, what: `X.224 Connection Confirm with RDP_NEG_FAILURE ${info.name} (${hex(code)})` },

@@ -10,7 +10,8 @@
  *    (e.g. FreeRDP /sec:nla offering SSL|HYBRID and refusing SSL).
  */
 import type { FindingContext } from '../context.js';
-import { isRdpish, streamFilter } from '../context.js';
+import { CLOSES } from '../filters.js';
+import { isRdpish } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Confidence, type Finding } from '../types.js';
 import { closeText, firstCloseFrame, protocolsText, retriesOf, retrySentence, tsOf } from './rdp-finding-helpers.js';
@@ -93,7 +94,7 @@ export const rule: Rule = {
                 ? 'Server selected a security protocol the client did not offer'
                 : 'Client abandoned the connection after the server chose a security protocol',
           detail: `${what} Then ${closeText(v)}.` + retrySentence(retries, req),
-          filter: `${streamFilter(c)} && (x224 || rdp.neg_type || tcp.flags.fin==1 || tcp.flags.reset==1)`,
+          filter: { also: CLOSES },
           evidence,
           data: { variant, requestedProtocols: req, selectedProtocol: sel, negotiation: rdp.negotiation, retrySucceeded: recovered },
         }),

@@ -8,7 +8,8 @@
  * did not request TLS"); with an RDP_NEG_REQ, Windows answers RDP_NEG_FAILURE SSL_REQUIRED_BY_SERVER.
  */
 import type { FindingContext } from '../context.js';
-import { isRdpish, streamFilter } from '../context.js';
+import { CLOSES } from '../filters.js';
+import { isRdpish } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { tsOf } from './rdp-finding-helpers.js';
@@ -53,7 +54,7 @@ export const rule: Rule = {
             `the server answered with a bare Connection Confirm (frame ${rdp.negFrame ?? '?'}) and then, instead of an MCS Connect Response to the Connect Initial (frame ${ci.frame}), ` +
             `${dpu ? `sent a Disconnect Provider Ultimatum (frame ${dpu.frame})` : 'closed'}${close.frame && close.frame !== dpu?.frame ? ` and ${close.closeKind === 'rst' ? 'reset' : 'closed'} the connection (frame ${close.frame})` : ''}. ` +
             'Inferred: the server requires TLS or NLA and the client offered neither (xrdp logs "Server requires TLS for security, but the client did not request TLS").',
-          filter: `${streamFilter(v.conn)} && (rdp || t125 || tcp.flags.reset==1 || tcp.flags.fin==1)`,
+          filter: { also: CLOSES },
           evidence: [
             { frame: ci.frame, at: ci.ts, what: 'MCS Connect Initial (Standard RDP Security)' },
             ...(dpu ? [{ frame: dpu.frame, at: tsOf(v, dpu.frame), what: `server Disconnect Provider Ultimatum (reason ${dpu.reason})` }] : []),

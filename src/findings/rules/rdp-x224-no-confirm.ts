@@ -5,7 +5,8 @@
  * (tcp resets, middlebox attribution); this finding fixes the phase at which it happened.
  */
 import type { FindingContext } from '../context.js';
-import { isRdpish, streamFilter } from '../context.js';
+import { CLOSES } from '../filters.js';
+import { isRdpish } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { closeText, protocolsText, tsOf } from './rdp-finding-helpers.js';
@@ -43,7 +44,7 @@ export const rule: Rule = {
           detail:
             `The client sent an X.224 Connection Request (frame ${cr.frame}, requestedProtocols ${protocolsText(rec.rdp.requestedProtocols)}) and ${closeText(v)} ${((endAt - cr.ts) * 1000).toFixed(0)} ms later, with no Connection Confirm. ` +
             `Either the RDP listener rejected the request, something that inspects the clear-text request (RDP-blocking IPS, load balancer without a healthy back end, a port forward to a non-RDP service) ended it, or the path lost it; see the transport findings for who really closed it.`,
-          filter: `${streamFilter(c)} && (x224 || tcp.flags.fin==1 || tcp.flags.reset==1)`,
+          filter: { also: CLOSES },
           evidence: [
             { frame: cr.frame, at: cr.ts, what: 'X.224 Connection Request' },
             { frame: endFrame, at: endAt, what: `end: ${v.close.closeKind} by ${v.close.closedBy ?? 'unknown'}` },

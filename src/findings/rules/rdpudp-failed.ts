@@ -4,7 +4,6 @@
  * session stays on TCP, so this is context, harmless unless TCP failed as well.
  */
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { reachedActive } from './rdp-finding-helpers.js';
@@ -45,7 +44,7 @@ export const rule: Rule = {
             (icmp.length ? ` (ICMP errors came back: frame ${icmp.map((i) => i.frame).join(', ')})` : '') +
             `: UDP ${c.server.port} is blocked or not enabled on the server. ` +
             (tcpOk ? 'The TCP connection reached the active phase, so the session simply stayed on TCP (harmless; UDP only improves responsiveness).' : 'This does not break a connection by itself; look at the TCP connection for the failure.'),
-          filter: `${streamFilter(c)}`,
+          filter: {},
           evidence: syns.slice(0, 5).map((s, i) => ({ frame: s.frame, at: s.ts, what: i === 0 ? 'RDP-UDP SYN' : `RDP-UDP SYN retransmission #${i}` })),
           data: { syns: syns.length, icmp: icmp.length, tcpSessionActive: tcpOk },
         }),

@@ -7,7 +7,8 @@
  * denial whose reason is not on the wire (server logs needed).
  */
 import type { FindingContext } from '../context.js';
-import { isRdpish, streamFilter } from '../context.js';
+import { CLOSES } from '../filters.js';
+import { isRdpish } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { serverDroppedAfterActivation } from './server-finding-helpers.js';
@@ -50,7 +51,7 @@ export const rule: Rule = {
               ? `The session reached the active phase (frame ${dropped!.activeFrame}) but the server sent no graphics and closed ${dropped!.seconds.toFixed(1)} s later (frame ${close.frame}) without Set Error Info or Disconnect Provider Ultimatum.`
               : `The connection reached phase '${lp?.name ?? '?'}' (frame ${lp?.frame ?? '?'}) and the server closed it (${close.kind.toUpperCase()} frame ${close.frame}) without Set Error Info or Disconnect Provider Ultimatum, although those PDUs would have been readable.`) +
             ` The server refused the session without stating a reason on the wire (inferred): look at the server's logs at that time (authentication/PAM for xrdp or FreeRDP servers, TerminalServices logs on Windows).`,
-          filter: `${streamFilter(v.conn)} && (rdp || tls.alert_message || tcp.flags.fin==1 || tcp.flags.reset==1)`,
+          filter: { also: CLOSES, tls: true },
           evidence: [...(lp ? [{ frame: lp.frame, at: v.conn.start, what: `last phase reached: ${lp.name}` }] : []), { frame: close.frame, at: close.ts, what: `${close.kind.toUpperCase()} from the server` }],
           data: { phase: lp?.name ?? null, active, secondsAfterActivation: dropped?.seconds ?? null },
         }),

@@ -7,7 +7,6 @@
  */
 import { dpuReason } from '../../codes/dpu-reason.js';
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { lastPhase, tsOf } from './rdp-finding-helpers.js';
@@ -49,7 +48,7 @@ export const rule: Rule = {
               (active
                 ? 'The session had been active, so this is the server ending it (normal close or logoff), not a connection failure.'
                 : 'The server cut the connection sequence without saying why: look at the server\'s RDP logs at that time. mstsc usually shows 0x3 "disconnected by server" or 0x904 (mapping inferred).'),
-            filter: `${streamFilter(v.conn)} && frame.number==${dpu.frame}`,
+            filter: { tls: true },
             evidence: [{ frame: dpu.frame, at, what: `Disconnect Provider Ultimatum ${r.name}` }],
             data: { reason: dpu.reason, reasonName: r.name, phase: before, active },
           }),

@@ -6,7 +6,6 @@
  */
 import { licensingError, licensingStateTransition } from '../../codes/licensing.js';
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { hex, tsOf } from './rdp-finding-helpers.js';
@@ -48,7 +47,7 @@ export const rule: Rule = {
               detail:
                 `Licensing ERROR_ALERT (frame ${l.frame}): dwErrorCode ${hex(l.errorCode, 2)} ${e.name} — ${e.meaning}; state transition ${st.name}. ` +
                 (active ? 'The session reached the active phase anyway.' : 'Check the RD Licensing configuration of the server (licensing mode, license server reachability, available CALs); mstsc typically reports a licensing error (0x808/0x908, mapping inferred).'),
-              filter: `${streamFilter(v.conn)} && frame.number==${l.frame}`,
+              filter: { tls: true },
               evidence: [{ frame: l.frame, at, what: `licensing error ${e.name}` }],
               data: { errorCode: l.errorCode, name: e.name, stateTransition: l.stateTransition },
             }),

@@ -9,7 +9,6 @@
 import { logonError } from '../../codes/logon-error.js';
 import type { RootCause } from '../types.js';
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { hex, tsOf } from './rdp-finding-helpers.js';
@@ -55,7 +54,7 @@ export const rule: Rule = {
               detail:
                 `Save Session Info (frame ${l.frame}) reports logon error ${info.name} (${hex(l.type)}), data ${hex(l.data)}: ${info.meaning}. ` +
                 (cause === 'credssp-auth-failure' ? 'The logon failed at the Windows logon screen inside the session (not at NLA).' : 'The server refused the logon.'),
-              filter: `${streamFilter(v.conn)} && frame.number==${l.frame}`,
+              filter: { tls: true },
               evidence: [{ frame: l.frame, at, what: `logon error ${info.name}` }],
               data: { errorNotificationType: l.type >>> 0, errorNotificationData: l.data >>> 0, name: info.name },
             }),

@@ -7,7 +7,8 @@
  */
 import type { TlsAppRecordEvent } from '../../protocols/tls/events.js';
 import type { FindingContext } from '../context.js';
-import { isRdpish, streamFilter } from '../context.js';
+import { CLOSES } from '../filters.js';
+import { isRdpish } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { firstCloseFrame } from './rdp-finding-helpers.js';
@@ -63,7 +64,7 @@ export const rule: Rule = {
           detail:
             `Without TLS keys: after ${t.records.client} client / ${t.records.server} server records (${t.records.clientBytes + t.records.serverBytes} bytes) and before the session became active, the server's last records were ${sizes.join(' and ')} bytes (frames ${tail.map((r) => r.frame).join(', ')}), then ${close.kind.toUpperCase()} (frame ${close.frame}). ` +
             `A ${sizes[tail.indexOf(sei)]}-byte record matches an encrypted Set Error Info${dpu ? ` and the ${dpu.length + 5}-byte one a Disconnect Provider Ultimatum` : ''} (size heuristic, UNVERIFIED): the server most likely refused the connection with a reason code we cannot read (possibly 0x7 SERVER_DENIED_CONNECTION). Capture with TLS keys (SSLKEYLOGFILE on the client) to read it.`,
-          filter: `${streamFilter(v.conn)} && (tls.record.length < 80 || tcp.flags.fin==1 || tcp.flags.reset==1)`,
+          filter: { also: CLOSES, tls: true },
           evidence: [...tail.map((r) => ({ frame: r.frame, at: r.ts, what: `server record ${r.length + 5} bytes` })), { frame: close.frame, at: close.ts, what: `${close.kind.toUpperCase()} from the server` }],
           data: { recordSizes: sizes, seiSize: sei.length + 5, dpuSize: dpu ? dpu.length + 5 : null, heuristic: '§4.13', unverified: true },
         }),

@@ -9,7 +9,7 @@
  */
 import { errinfo } from '../../codes/errinfo.js';
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
+import { CLOSES } from '../filters.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { closeText, hex, tsOf } from './rdp-finding-helpers.js';
@@ -68,7 +68,7 @@ export const rule: Rule = {
                 (inner ? '' : `Then ${closeText(v)}. `) +
                 `mstsc very probably shows extended disconnect reason ${e.value} (${hex(e.value, 1)}) — same numbering, copying inferred; FreeRDP reports ${hex(0x10000 | (e.value & 0xffff))} (ERRINFO class). ` +
                 (announced === null ? 'Whether the client announced RNS_UD_CS_SUPPORT_ERRINFO_PDU is not visible.' : announced ? 'The client had announced RNS_UD_CS_SUPPORT_ERRINFO_PDU.' : 'The client had NOT announced RNS_UD_CS_SUPPORT_ERRINFO_PDU (the server sent it anyway).'),
-              filter: `${streamFilter(v.conn)} && (rdp || tcp.flags.fin==1 || tcp.flags.reset==1)`,
+              filter: { also: CLOSES, tls: true },
               evidence: [
                 { frame: e.frame, at, what: `Set Error Info ${info.name}` },
                 ...(rec.rdp.dpu ? [{ frame: rec.rdp.dpu.frame, at: tsOf(v, rec.rdp.dpu.frame), what: `Disconnect Provider Ultimatum reason ${rec.rdp.dpu.reason}` }] : []),

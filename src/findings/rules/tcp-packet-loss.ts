@@ -9,7 +9,7 @@
  *    survived (or whose failure something else explains).
  */
 import type { ConnView, FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
+import { ALSO, type FilterSpec } from '../filters.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { fullPayload, retransmissions } from './mtu-blackhole.js';
@@ -93,7 +93,7 @@ export const rule: Rule = {
         (chain >= 2 ? `; the same segment was sent up to ${chain + 1} times` : '') +
         `; by phase: ${phases || 'n/a'}; handshake RTT ${rtt}${c.synAck && c.syns.length > 1 ? ` (the SYN-ACK came ${(c.synAck.ts - c.syns[0]!.ts).toFixed(1)} s after the first SYN)` : ''}.`;
       const data = { rate, retransmissions: rtx, packets, maxSameSegment: chain + 1, phase: worstPhase, byPhase: Object.fromEntries(byPhase), irttMs: Number.isFinite(c.irtt) ? c.irtt * 1000 : null, server: c.server.ip, port: c.server.port };
-      const filter = `${streamFilter(c)} && (tcp.analysis.retransmission || tcp.analysis.fast_retransmission || tcp.analysis.lost_segment || tcp.analysis.duplicate_ack)`;
+      const filter: FilterSpec = { also: [ALSO.retransmission, ALSO.lostSegment, ALSO.duplicateAck] };
       const evidence = events.slice(0, 10).map((e) => ({ frame: e.frame, at: e.ts, what: e.what }));
       const frames = events.map((e) => e.frame).slice(0, 20);
       if (failed && !explained && !mtuLike && (rate >= 0.2 || chain >= 2)) {

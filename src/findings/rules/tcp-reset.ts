@@ -13,7 +13,8 @@
  */
 import { formatDuration } from '../../core/time.js';
 import type { ConnView, FindingContext } from '../context.js';
-import { isRdpish, streamFilter } from '../context.js';
+import { ALSO } from '../filters.js';
+import { isRdpish } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding, type FindingKind } from '../types.js';
 import { phaseAt, protocolFailureBefore } from './tcp-phase.js';
@@ -108,7 +109,7 @@ export const rule: Rule = {
           (explained ? ` It follows ${explained}, which explains the failure; the reset is its consequence.` : '') +
           (rst.fromClient && !forged && !explained ? ' The client ended the connection itself (it gave up or was closed); look at what it was waiting for.' : '') +
           (stage === 'clienthello' && !forged && !rst.fromClient && !v.rec.tls.serverHelloFrame ? ' A reset from the server\'s own stack right after the ClientHello, with no ServerHello or alert, is the pattern of Windows Schannel refusing the handshake (protocol-facts §10 row 10).' : ''),
-        filter: `${streamFilter(c)} && (tcp.flags.reset==1 || tcp.flags.syn==1 || tcp.len>0)`,
+        filter: { also: [ALSO.reset, ALSO.syn] },
         evidence: [
           ...(j.refFrame ? [{ frame: j.refFrame, at: refTs(v, j.refFrame), what: `${rst.fromClient ? 'SYN' : 'SYN-ACK'} from the ${claimed}, TTL ${j.refTtl}` }] : []),
           ...(trigger ? [{ frame: trigger, at: refTs(v, trigger), what: stage === 'x224' ? 'X.224 Connection Request' : 'TLS ClientHello' }] : []),

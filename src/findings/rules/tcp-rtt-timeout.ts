@@ -6,7 +6,7 @@
  * client gave up; the loss/path rules say why the packets did not come back. Inferred.
  */
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
+import { ALSO } from '../filters.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { retransmissions } from './mtu-blackhole.js';
@@ -73,7 +73,7 @@ export const rule: Rule = {
       out.push(makeFinding({
         kind: RTT_EXCEEDS_TIMEOUT, conn: c, confidence: 'medium', frames: frames.slice(0, 20), at, evidence,
         detail: `${parts.join('; ')}. A FreeRDP client with default settings gives up at these points (mstsc's timeouts are UNVERIFIED); the delay itself comes from loss or an unresponsive path.`,
-        filter: `${streamFilter(c)} && (tcp.flags.syn==1 || tcp.analysis.retransmission)`,
+        filter: { also: [ALSO.syn, ALSO.retransmission] },
         data: { connectSec, unackedSec, connectTimeout: FREERDP_CONNECT_TIMEOUT, ackTimeout: FREERDP_ACK_TIMEOUT, server: c.server.ip, port: c.server.port },
       }));
     }

@@ -4,7 +4,7 @@
  * (when any) tells which (protocol-facts §3.4, inferred).
  */
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
+import { ALSO } from '../filters.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 
@@ -41,7 +41,7 @@ export const rule: Rule = {
             `${c.server.ip}:${c.server.port} answered the SYN (frame ${syn.frame}) with RST (frame ${rst.frame}, TTL ${rst.ttl}, ${((rst.ts - syn.ts) * 1000).toFixed(1)} ms later): ` +
             `nothing is listening on port ${c.server.port} at that address (service stopped, RDP disabled, listener on another port), or a firewall rejects with TCP resets.` +
             (a && a.indicators.length ? ` Reset attribution (inferred): ${a.indicators.map((i) => i.detail).join('; ')}.` : ''),
-          filter: `${streamFilter(c)} && (tcp.flags.syn==1 || tcp.flags.reset==1)`,
+          filter: { also: [ALSO.syn, ALSO.reset] },
           evidence: [
             { frame: syn.frame, at: syn.ts, what: 'SYN' },
             { frame: rst.frame, at: rst.ts, what: `RST from ${c.server.ip} TTL ${rst.ttl} (≈${a?.hopsAway ?? '?'} hops)` },

@@ -5,7 +5,8 @@
  */
 import { formatDuration } from '../../core/time.js';
 import type { FindingContext } from '../context.js';
-import { isRdpish, streamFilter } from '../context.js';
+import { ALSO } from '../filters.js';
+import { isRdpish } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 
@@ -47,7 +48,7 @@ export const rule: Rule = {
             (gaps.length ? ` (retransmitted after ${schedule})` : '') +
             `; no SYN-ACK, RST or ICMP error came back. The host is down, the address is wrong, or a firewall drops the SYNs silently.` +
             (cutShort ? ' The capture ends soon after the last SYN, so the client may have kept trying.' : ''),
-          filter: `${streamFilter(c)} && tcp.flags.syn==1`,
+          filter: { also: [ALSO.syn] },
           evidence: c.syns.map((s, i) => ({ frame: s.frame, at: s.ts, what: i === 0 ? 'SYN' : `SYN retransmission #${i} (+${(s.ts - first.ts).toFixed(1)}s)` })),
           data: { syns: c.syns.length, schedule: gaps, waitedSec: waited, server: c.server.ip, port: c.server.port },
         }),

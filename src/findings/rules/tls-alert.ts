@@ -8,7 +8,6 @@
 import { tlsAlert } from '../../codes/tls-alerts.js';
 import { tlsCipherSuiteName } from '../../codes/tls-cipher-suites.js';
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { capForNonRdp } from './tls-finding-helpers.js';
 import { makeFinding, type Confidence, type Finding } from '../types.js';
@@ -88,7 +87,7 @@ export const rule: Rule = {
               (peerClosedFirst ? ` The ${a.from === 'server' ? 'client' : 'server'} had already closed the connection (frame ${close!.frame}), so this alert is a reaction to that close, not its cause.` : '') +
               (afterActive ? ' The session had reached the active phase before.' : '') +
               (explains ? ` FreeRDP reports ERRCONNECT_TLS_CONNECT_FAILED; the mstsc code is UNVERIFIED.` : ''),
-            filter: `${streamFilter(c)} && (tls.alert_message || tls.handshake.type==1)`,
+            filter: { tls: true },
             evidence: [
               ...(t.clientHelloFrame !== null && duringHandshake ? [{ frame: t.clientHelloFrame, at: t.clientHelloTs ?? tsOf(v, t.clientHelloFrame), what: 'ClientHello' }] : []),
               { frame: a.frame, at, what: `alert ${info.name} (${a.description}) from the ${a.from}` },

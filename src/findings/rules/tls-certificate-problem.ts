@@ -7,7 +7,7 @@
  * warning refused by the user or by policy, e.g. FreeRDP's name-mismatch/untrusted abort).
  */
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
+import { CLOSES } from '../filters.js';
 import { kind, type Rule } from '../rule.js';
 import { capForNonRdp } from './tls-finding-helpers.js';
 import { makeFinding, type Confidence, type Finding } from '../types.js';
@@ -88,7 +88,7 @@ export const rule: Rule = {
               : clientQuit
                 ? `The client completed the handshake and closed ${((clientQuit.ts - hc!.ts) * 1000).toFixed(0)} ms later (frame ${clientQuit.frame}) without sending any application data: most likely it (or the user, at the certificate warning) refused the certificate — inferred. Install a certificate the client trusts, issued for the name the client uses.`
                 : 'The client went on with the connection, so it accepted the certificate.'),
-          filter: `${streamFilter(c)} && (tls.handshake.type==11 || tls.alert_message || tcp.flags.fin==1 || tcp.flags.reset==1)`,
+          filter: { also: CLOSES, tls: true },
           evidence,
           data: { problems, selfSigned: cert?.selfSigned ?? null, notAfter: cert?.notAfter ?? null, notBefore: cert?.notBefore ?? null, keyBits: cert?.keyBits ?? null, clientAlert: clientAlert?.description ?? null, clientClosedAfterHandshake: clientQuit !== null },
         }),

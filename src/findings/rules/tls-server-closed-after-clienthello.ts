@@ -8,7 +8,7 @@
  * Resets whose TTL differs from the SYN-ACK are left to the middlebox rules.
  */
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
+import { CLOSES } from '../filters.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { firstCloseFrame } from './rdp-finding-helpers.js';
@@ -61,7 +61,7 @@ export const rule: Rule = {
             `). This is how Windows Schannel is reported to refuse a handshake it cannot accept (inferred, not documented): TLS version or cipher-suite policy, or an RDP certificate whose private key is missing or unusable. ` +
             `Look at the server's System log for Schannel errors (event ids commonly reported: 36870/36874/36888 — UNVERIFIED) and at the RDP listener certificate.` +
             (rst ? ' A host firewall rejecting the ClientHello segment with a reset would look the same (then it is a plain server reset).' : ''),
-          filter: `${streamFilter(c)} && (tls.handshake.type==1 || tcp.flags.reset==1 || tcp.flags.fin==1)`,
+          filter: { also: CLOSES, tls: true },
           evidence: [
             { frame: t.clientHelloFrame, at: chAt, what: `ClientHello (${versionsText(offered)})` },
             { frame: close.frame, at: close.ts, what: `${close.kind.toUpperCase()} from the server${ttl !== null ? ` TTL ${ttl}` : ''}, no ServerHello` },

@@ -7,7 +7,7 @@
  */
 import { tlsVersionName } from '../../codes/tls-versions.js';
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
+import { CLOSES, type FilterSpec } from '../filters.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { firstCloseFrame, tsOf } from './rdp-finding-helpers.js';
@@ -36,7 +36,7 @@ export const rule: Rule = {
       const offered = offeredVersions(v);
       const maxOffered = offered[0] ?? 0;
       const alert = t.alerts.find((a) => a.description === 70 && (t.handshakeComplete === null || a.frame <= t.handshakeComplete.frame));
-      const filter = `${streamFilter(c)} && (tls.handshake.type==1 || tls.alert_message || tcp.flags.reset==1 || tcp.flags.fin==1)`;
+      const filter: FilterSpec = { also: CLOSES, tls: true };
       if (alert) {
         const at = tsOf(v, alert.frame);
         out.push(

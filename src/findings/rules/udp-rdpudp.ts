@@ -6,7 +6,6 @@
  * When an ICMP port unreachable answered it, `udp.rdpudp-port-unreachable` says so instead.
  */
 import type { FindingContext } from '../context.js';
-import { streamFilter } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { reachedFinal } from './tcp-phase.js';
@@ -47,7 +46,7 @@ export const rule: Rule = {
             : tcpOk
               ? `The TCP connection (${tcp.map((t) => t.conn.id).join(', ')}) carried on, so the session simply stays on TCP: harmless (UDP 3389 is blocked or not enabled on the server).`
               : `The TCP connection (${tcp.map((t) => t.conn.id).join(', ')}) failed as well: the UDP failure is another symptom, not the cause.`),
-        filter: `${streamFilter(c)}`,
+        filter: {},
         data: { syns: syns.length, tcpCarriedOn: tcpOk, bothFailed: both, server: c.server.ip, port: c.server.port },
       }));
     }
