@@ -92,7 +92,12 @@ for (const f of readdirSync(META).filter((x) => x.endsWith('.json')).sort()) {
   const base = optionArgs(m.analyze);
   const opts = Object.entries(m.analyze ?? {}).filter(([, v]) => v).map(([k, v]) => `--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} ${v}`).join(' ');
   if (m.keylog) jobs.push({ kind: 'lab', m, file, keys: 'yes', args: ['--keylog', join(CAPS, m.keylog), ...base], expected: [expected], opts, why, maxConfidence: here?.confidence });
-  jobs.push({ kind: 'lab', m, file, keys: m.keylog ? 'no' : '-', args: ['--no-decrypt', ...base], expected: [expected], opts, why, keyless: Boolean(m.keylog), maxConfidence: here?.confidence });
+  // (the confidence limits of SEEN_FROM_HERE are for the run with keys; without them only the cause is judged)
+  jobs.push({ kind: 'lab', m, file, keys: m.keylog ? 'no' : '-', args: ['--no-decrypt', ...base], expected: [expected], opts, why, keyless: Boolean(m.keylog), maxConfidence: m.keylog ? undefined : here?.confidence });
+  // A gateway scenario without keys, with --server naming the gateway as its user would.
+  if (m.keylog && m.scenario.startsWith('gateway-') && !m.analyze?.server && m.addresses?.server) {
+    jobs.push({ kind: 'lab', m, file, keys: 'no', args: ['--no-decrypt', '--server', m.addresses.server], expected: [expected], opts: `--server ${m.addresses.server}`, why: null, keyless: true });
+  }
   for (const v of m.variants ?? []) {
     const vo = Object.entries(v.analyze ?? {}).map(([k, x]) => `--${k} ${x}`).join(' ');
     jobs.push({ kind: 'lab', m, file, keys: m.keylog ? 'no' : '-', args: ['--no-decrypt', ...optionArgs(v.analyze)], expected: [v.expectedCause], opts: vo, why: v.why });

@@ -97,4 +97,17 @@ describe.skipIf(metas.length === 0)('lab captures staged the way the world stage
       expect(v.nextSteps.join(' ')).not.toContain('No packets to or from 10.77.3.2');
     }
   });
+
+  it('a self-signed certificate the client went on with is a remark, not tls-handshake-failure (class 11)', async () => {
+    // tshark: each of these shows the server Certificate in the clear (TLS 1.2) or after decryption, issuer = subject
+    // CN=rdpdiag-lab-server, and the session goes on to MCS and the active phase.
+    const files = ['lab/healthy-xrdp-tls12-client.pcapng', 'lab/healthy-port3390-server.pcapng', 'lab/healthy-portfwd-53389-client.pcapng', 'lab/healthy-ipv6-pmtud-1280-client.pcapng'];
+    for (const f of files) {
+      const kl = join(REPO, 'captures', f.replace(/-(client|server)\.pcapng$/, '.keylog'));
+      const r = await analyzeFiles([join(REPO, 'captures', f)], { keylogs: existsSync(kl) ? [kl] : [] });
+      const cert = (r['findings'] as { id: string; cause: string | null; data: Record<string, unknown> }[]).filter((x) => x.id === 'tls.certificate-problem');
+      for (const c of cert) expect(c.cause, f).toBeNull();
+      expect((r['verdict'] as { cause: string }).cause, f).toBe('healthy');
+    }
+  });
 });
