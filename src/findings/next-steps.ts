@@ -2,7 +2,7 @@
  * Next steps drawn from the evidence: which device, which setting, which value. Each step
  * names what to check and why this capture points there; generic checklists are avoided.
  */
-import type { FindingContext } from './context.js';
+import { hintAddress, type FindingContext } from './context.js';
 import type { Finding, RootCause } from './types.js';
 
 function hopsText(h: number | null): string {
@@ -112,7 +112,7 @@ export function nextSteps(cause: RootCause, f: Finding | null, ctx: FindingConte
     case 'no-rdp-traffic':
       return [
         `The capture has no RDP, RD Gateway or Kerberos traffic. Capture on the client while reproducing the failure, with a filter such as "tcp port 3389 or udp port 3389 or tcp port 443 or port 88 or icmp".`,
-        ctx.serverHint ? `No packets to or from ${ctx.serverHint} were seen.` : 'If the server uses a non-standard port, it is still recognised when the X.224 Connection Request is captured.',
+        ctx.serverHint ? hintSeen(ctx) : 'If the server uses a non-standard port, it is still recognised when the X.224 Connection Request is captured.',
       ];
     case 'healthy':
       return ['The RDP connection in this capture reached the active session; if the user still saw an error, capture again around the failure and give its time with --failed-at.'];
@@ -149,4 +149,14 @@ function credsspSteps(f: Finding | null): string[] {
   if (code === 0x80090302) steps.push('0x80090302 (SEC_E_UNSUPPORTED_FUNCTION, UNVERIFIED value) is what Windows returns when the authentication package the client used is refused — e.g. NTLM blocked by policy ("Network security: Restrict NTLM"): make Kerberos work (the client must reach a KDC and use the server\'s FQDN) or allow NTLM for this server.');
   steps.push('Look at the server\'s Security log for event 4625 at this time: its Status/Sub Status give the exact reason.');
   return steps;
+}
+
+/** What the capture holds of the host the user named (--server) when no RDP to it was recognised. */
+function hintSeen(ctx: FindingContext): string {
+  const addr = hintAddress(ctx.serverHint);
+  const conns = addr ? ctx.conns.filter((v) => v.conn.client.ip.toLowerCase() === addr || v.conn.server.ip.toLowerCase() === addr) : [];
+  if (!addr) return `${ctx.serverHint} is not an address: give the address the client connected to (--server) to focus on it.`;
+  if (conns.length === 0) return `No packets to or from ${ctx.serverHint} were seen.`;
+  const ports = [...new Set(conns.map((v) => `${v.conn.transport.toUpperCase()} ${v.conn.server.port}`))].slice(0, 5).join(', ');
+  return `${conns.length} connection(s) with ${ctx.serverHint} are in the capture (${ports}), but none carries RDP or RD Gateway traffic that could be read: for TLS on 443 (an RD Gateway), give the TLS key log with --keylog.`;
 }

@@ -9,6 +9,7 @@ import { isoTime } from '../core/time.js';
 import { groupAttempts, quickServerDisconnect, type Attempt } from './attempts.js';
 import { hintAddress, type ConnView, type FindingContext } from './context.js';
 import { nextSteps } from './next-steps.js';
+import { scanSources } from './rules/scan-activity.js';
 import type { Confidence, Finding, RootCause } from './types.js';
 
 export interface Verdict {
@@ -47,7 +48,7 @@ export const MANY_CLIENTS = 10;
 
 export function decideVerdict(ctx: FindingContext, findings: Finding[]): Verdict {
   const all = groupAttempts(ctx);
-  const { pool, note } = focus(ctx, all);
+  const { pool, note } = focus(ctx, all, scanSources(findings));
   const v = decideAmong(ctx, findings, all, pool);
   const notes = [note];
   if (ctx.notDiagnosed > 0 || ctx.closedEarly > 0) {
@@ -68,7 +69,7 @@ export function decideVerdict(ctx: FindingContext, findings: Finding[]): Verdict
  * (--server, when given as an address) when any match; all of them otherwise, with a note when
  * the capture holds many clients' attempts and none was named.
  */
-function focus(ctx: FindingContext, attempts: Attempt[]): { pool: Attempt[]; note: string | null } {
+function focus(ctx: FindingContext, attempts: Attempt[], scanners: Set<string>): { pool: Attempt[]; note: string | null } {
   const client = hintAddress(ctx.clientHint);
   const server = hintAddress(ctx.serverHint);
   if (attempts.length === 0) return { pool: attempts, note: null };
@@ -77,6 +78,11 @@ function focus(ctx: FindingContext, attempts: Attempt[]): { pool: Attempt[]; not
     if (pool.length > 0) return { pool, note: null };
     const named = [client ? `from ${client}` : '', server ? `to ${server}` : ''].filter(Boolean).join(' ');
     return { pool: attempts, note: `No RDP attempt ${named} is in this capture: the verdict is about the attempts that are.` };
+  }
+  // A source that scans or guesses passwords is not the user: judge the other sources' attempts.
+  const others = scanners.size > 0 ? attempts.filter((a) => !scanners.has(a.client)) : attempts;
+  if (others.length > 0 && others.length < attempts.length) {
+    return { pool: others, note: `Attempts from ${[...scanners].join(', ')} (scanning or password guessing, see scan.activity) are set aside: the verdict is about the other sources' attempts; give --client to choose.` };
   }
   const clients = new Set(attempts.map((a) => a.client)).size;
   if (clients < MANY_CLIENTS) return { pool: attempts, note: null };

@@ -9,6 +9,7 @@
  * Fragmentation needed / Packet Too Big are left to the PMTUD rules.
  */
 import { icmpv4, icmpv6 } from '../../codes/icmp.js';
+import type { Connection } from '../../reassembly/connection.js';
 import type { IcmpError } from '../../reassembly/icmp-link.js';
 import { hopsFromTtl } from '../../session/rst-attribution.js';
 import type { ConnView, FindingContext } from '../context.js';
@@ -109,14 +110,23 @@ export const rule: Rule = {
         confidence = e.quotedFromClient === false ? 'low' : 'medium';
         tail = udp && e.quotedDstPort === 88 ? ' Kerberos over UDP failed here; the client may fall back to TCP 88 or another KDC.' : '';
       }
+      // A retry that got through (Kerberos falling back from UDP to TCP 88, a new connection that
+      // was answered): the error is not what the client ended with; what the retry got is.
+      const retry = c ? retryAnswered(ctx, c, e.ts) : null;
+      if (retry) {
+        confidence = 'low';
+        tail += ` The client retried: ${retry.transport.toUpperCase()} connection from ${retry.client.ip}:${retry.client.port} to ${retry.server.ip}:${retry.server.port} (frame ${retry.firstFrame}) was answered, so this error is not the cause; what the retry got is.`;
+      }
       const kindText = isAdmin(e)
         ? 'a filtering device (ACL "reject") blocks this traffic'
         : isPortUnreachable(e)
           ? `nothing listens on ${udp ? 'UDP' : 'TCP'} ${e.quotedDstPort} at ${e.quotedDst}`
           : 'a routing or neighbour-resolution (ARP/ND) failure at the reporting router';
       out.push(makeFinding({
-        kind: ICMP_UNREACHABLE, conn: c, confidence, frames, at: e.ts, filter, evidence, data,
-        title: `${name} from ${e.reporter}`,
+        kind: ICMP_UNREACHABLE, conn: c, confidence, frames, at: e.ts, filter, evidence,
+        data: { ...data, retryAnswered: retry ? retry.id : null },
+        ...(retry ? { cause: null } : {}),
+        title: `${name} from ${e.reporter}${retry ? ' (a retry got through)' : ''}`,
         detail:
           `${e.reporter} (TTL ${e.ttl}, ≈${hops} hop(s) from the capture point — initial TTLs 64/128/255 assumed, UNVERIFIED) answered ${e.quotedFromClient === false ? 'the server\'s' : 'the client\'s'} ${udp ? 'UDP datagram' : 'TCP segment'} to ${dst} with ICMP${e.v6 ? 'v6' : ''} type ${e.type} code ${e.code} "${name}"` +
           (errs.length > 1 ? ` (${errs.length} times, frames ${frames.slice(0, 6).join(', ')}${frames.length > 6 ? '…' : ''})` : ` (frame ${e.frame})`) +
@@ -126,3 +136,17 @@ export const rule: Rule = {
     return out;
   },
 };
+
+/** Within this many seconds after the error, a retry to the same service counts. */
+const RETRY_SECONDS = 120;
+
+/** A later connection from the same client to the same server and port (either transport) that got an answer. */
+function retryAnswered(ctx: FindingContext, c: Connection, after: number): Connection | null {
+  for (const o of ctx.conns) {
+    const x = o.conn;
+    if (x === c || x.start < after || x.start - after > RETRY_SECONDS) continue;
+    if (x.client.ip !== c.client.ip || x.server.ip !== c.server.ip || x.server.port !== c.server.port) continue;
+    if (x.transport === 'tcp' ? x.synAck && x.server.bytes > 0 : x.server.packets > 0) return x;
+  }
+  return null;
+}

@@ -74,8 +74,9 @@ export const rule: Rule = {
           clientMss: c.client.mss, serverMss: c.server.mss, direction: `${sndName}→${rcvName}`,
           largestClientIp: c.client.maxIpLength, largestServerIp: c.server.maxIpLength, lostSize: full.ip, server: c.server.ip, port: c.server.port,
         };
-        // Sender-side view.
-        if (big.length >= 3 && small.length <= 1 && rcv.lastTime > big[0]!.ts && ((snd.nextSeq - rcv.lastAck) >>> 0) > 0) {
+        // Sender-side view: full-size segments re-sent again and again while small ones pass (a
+        // tail-loss probe may re-send a small one once or twice; random loss would hit both sizes).
+        if (big.length >= 3 && small.length <= Math.max(1, Math.floor(big.length / 4)) && rcv.lastTime > big[0]!.ts && ((snd.nextSeq - rcv.lastAck) >>> 0) > 0) {
           const knownGood = rcv.maxIpLength > 0 ? rcv.maxIpLength : null;
           const advice = mtuAdvice(c.v6, knownGood, full.ip);
           const gaps = big.slice(1).map((r, i) => r.ts - big[i]!.ts);
@@ -97,15 +98,18 @@ export const rule: Rule = {
           }));
           continue;
         }
-        // Receiver-side view.
+        // Receiver-side view. What never arrived: the holes in the stream, or — when only the
+        // sender's ACKs and keep-alives came after the lost data — the sequence space its packets
+        // claim beyond the payload that was seen.
         const fullArrived = snd.maxIpLength >= full.ip - 8;
-        if (snd.gapBytes >= full.payload - 20 && snd.lostSegments > 0 && !fullArrived && snd.bytes > 0 && !reachedFinal(v) && big.length === 0) {
+        const unseen = Math.max(snd.gapBytes, unseenBySequence(snd));
+        if (unseen >= full.payload - 20 && snd.lostSegments > 0 && !fullArrived && snd.bytes > 0 && !reachedFinal(v) && big.length === 0 && plausibleHole(snd, rcv, full.payload)) {
           const events = v.rec.timeline.events.filter((e) => !e.type.startsWith('tcp.') && e.type !== 'analyzer.violation' && e.type !== 'icmp.error');
           const lastGood = events[events.length - 1];
           const stallFrom = lastGood?.ts ?? c.start;
           const stall = c.end - stallFrom;
           const kas = v.rec.timeline.events.filter((e) => e.type === 'tcp.keep_alive' && e.dir === (dir === 1 ? 0 : 1));
-          const segs = Math.max(1, Math.round(snd.gapBytes / full.payload));
+          const segs = Math.max(1, Math.round(unseen / full.payload));
           const knownGood = snd.maxIpLength;
           const advice = mtuAdvice(c.v6, knownGood, full.ip);
           const confidence: Finding['confidence'] = stall >= 5 && (rcv.dupAcks > 0 || kas.length > 0) ? 'high' : 'medium';
@@ -114,7 +118,7 @@ export const rule: Rule = {
             frames: [...(lastGood ? [lastGood.frame] : []), ...kas.map((e) => e.frame).slice(0, 6)],
             at: stallFrom,
             detail:
-              `Seen from the ${rcvName}'s side: ${snd.gapBytes} bytes from the ${sndName} (≈${segs} full-size segment${segs > 1 ? 's' : ''} of ${full.payload} bytes, IP ${full.ip}) never arrived ("previous segment not captured", ${rcv.dupAcks} duplicate ACK(s) from the ${rcvName}), while smaller packets did: the largest ${sndName}→${rcvName} datagram that arrived was ${snd.maxIpLength} bytes and no full-size one ever did.` +
+              `Seen from the ${rcvName}'s side: ${unseen} bytes from the ${sndName} (≈${segs} full-size segment${segs > 1 ? 's' : ''} of ${full.payload} bytes, IP ${full.ip}) never arrived ("previous segment not captured", ${rcv.dupAcks} duplicate ACK(s) from the ${rcvName}), while smaller packets did: the largest ${sndName}→${rcvName} datagram that arrived was ${snd.maxIpLength} bytes and no full-size one ever did.` +
               ` The connection then stalled for ${formatDuration(stall)} in the ${phaseAt(v, lastGood?.frame ?? c.firstFrame)} phase${kas.length ? ` (${kas.length} keep-alive(s) from the ${rcvName})` : ''}; no ICMP "fragmentation needed"/"packet too big" is in the capture.` +
               ` MSS: client ${c.client.mss}, server ${c.server.mss}; largest client datagram ${c.client.maxIpLength}, server ${c.server.maxIpLength}. A link on the path has a smaller MTU and its ICMP is filtered (inferred). Recommendation: ${advice.text}.`,
             filter: { also: [ALSO.lostSegment, ALSO.duplicateAck, ALSO.keepAlive] },
@@ -122,7 +126,7 @@ export const rule: Rule = {
               ...(lastGood ? [{ frame: lastGood.frame, at: lastGood.ts, what: `last message decoded (${lastGood.type}) before the stall` }] : []),
               ...kas.slice(0, 5).map((e) => ({ frame: e.frame, at: e.ts, what: `keep-alive from the ${rcvName}` })),
             ],
-            data: { ...base, view: 'receiver', missingBytes: snd.gapBytes, missingSegments: segs, largestPassing: knownGood, largestPassingDirection: `${sndName}→${rcvName}`, stallSec: stall, recommendedMtu: advice.recommendedMtu, recommendedMss: advice.recommendedMss },
+            data: { ...base, view: 'receiver', missingBytes: unseen, missingSegments: segs, largestPassing: knownGood, largestPassingDirection: `${sndName}→${rcvName}`, stallSec: stall, recommendedMtu: advice.recommendedMtu, recommendedMss: advice.recommendedMss },
           }));
         }
       }
@@ -130,3 +134,30 @@ export const rule: Rule = {
     return out;
   },
 };
+
+/**
+ * Payload the sender's sequence numbers account for but the capture never showed: its highest
+ * sequence number past its initial one, less the SYN, its FINs and every payload byte seen (a
+ * lower bound: retransmitted bytes are counted as seen twice). Catches the client-side view where
+ * the lost full-size segments were followed only by the sender's ACKs or keep-alives.
+ */
+export function unseenBySequence(e: Endpoint): number {
+  if (!e.baseSeqSet || e.nextSeq === 0) return 0;
+  const span = (e.nextSeq - e.baseSeq) >>> 0;
+  if (span >= 0x10000000) return 0;
+  return Math.max(0, span - 1 - e.fins - e.bytes);
+}
+
+/**
+ * A path that drops full-size packets lets the sender put at most one window past the hole: the
+ * receiver cannot acknowledge beyond it. Data past the hole beyond the receiver's window (for
+ * example 200 000 segments behind it) means the receiver did get the missing bytes and the
+ * capture missed them (or the stream's start was never captured): not a black hole.
+ */
+export function plausibleHole(snd: Endpoint, rcv: Endpoint, payload: number): boolean {
+  const bh = snd.bh;
+  if (!bh || bh.lostFull === 0) return true;
+  const past = (snd.nextSeq - bh.lostSeq) >>> 0;
+  const window = Math.max(rcv.window, 65535);
+  return past <= window + payload;
+}

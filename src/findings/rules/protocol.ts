@@ -7,6 +7,7 @@ import { rule as credsspInferredFailure } from './credssp-inferred-failure.js';
 import { rule as credsspVersionBlock } from './credssp-version-block.js';
 import { rule as gatewayHttpAuthFailed } from './gateway-http-auth-failed.js';
 import { rule as gatewayHttpError } from './gateway-http-error.js';
+import { rule as gatewayKeylessOutcome } from './gateway-keyless-outcome.js';
 import { rule as gatewayInnerOutcome } from './gateway-inner-outcome.js';
 import { rule as gatewayResetAfterRequest } from './gateway-reset-after-request.js';
 import { rule as gatewayStatus } from './gateway-status.js';
@@ -18,6 +19,7 @@ import { rule as rdpNegotiationFailure } from './rdp-negotiation-failure.js';
 import { rule as rdpSecurityMismatch } from './rdp-security-mismatch.js';
 import { rule as rdpX224NoConfirm } from './rdp-x224-no-confirm.js';
 import { rule as rdpudpFailed } from './rdpudp-failed.js';
+import { rule as scanActivity } from './scan-activity.js';
 import { rule as serverClosedWithoutReason } from './server-closed-without-reason.js';
 import { rule as serverDpu } from './server-dpu.js';
 import { rule as serverLicensingError } from './server-licensing-error.js';
@@ -48,6 +50,7 @@ export const protocolRules: Rule[] = [
   gatewayHttpAuthFailed,
   gatewayHttpError,
   gatewayResetAfterRequest,
+  gatewayKeylessOutcome,
   gatewayStatus,
   gatewayInnerOutcome,
   serverSetErrorInfo,
@@ -57,5 +60,6 @@ export const protocolRules: Rule[] = [
   serverLogonError,
   serverClosedWithoutReason,
   rdpudpFailed,
+  scanActivity,
   healthySessionActive,
 ];

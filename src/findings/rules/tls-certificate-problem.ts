@@ -4,7 +4,9 @@
  * (RSA < 2048 bits). It explains the failure (tls-handshake-failure) only when the client then
  * rejects it: a client alert 42–48 (documented meaning, RFC 5246 §7.2), or the client closing
  * right after the handshake without sending any application data (inferred: certificate
- * warning refused by the user or by policy, e.g. FreeRDP's name-mismatch/untrusted abort).
+ * warning refused by the user or by policy, e.g. FreeRDP's name-mismatch/untrusted abort) when
+ * the server did not begin the close. A self-signed certificate followed by a normal close is no
+ * cause by itself.
  */
 import type { FindingContext } from '../context.js';
 import { CLOSES } from '../filters.js';
@@ -57,7 +59,10 @@ export const rule: Rule = {
         const close = firstCloseFrame(v);
         const clientAlertClose = t.alerts.find((a) => a.from === 'client' && a.description === 0 && a.frame > hc.frame);
         const quit = clientAlertClose ? { frame: clientAlertClose.frame, ts: tsOf(v, clientAlertClose.frame) } : close && close.fromClient ? { frame: close.frame, ts: close.ts } : null;
-        if (!appData && !seen && quit && quit.ts - hc.ts <= REJECT_SECONDS && t.records.client <= 3) clientQuit = quit;
+        // A close the server began (its close_notify or FIN first) is a normal close, not the client refusing the certificate.
+        const serverFirst = quit !== null && (t.alerts.some((a) => a.from === 'server' && a.frame > hc.frame && a.frame < quit.frame) ||
+          t.encryptedAlerts.some((a) => a.from === 'server' && a.frame > hc.frame && a.frame < quit.frame) || (close !== null && !close.fromClient && close.frame < quit.frame));
+        if (!appData && !seen && quit && !serverFirst && quit.ts - hc.ts <= REJECT_SECONDS && t.records.client <= 3) clientQuit = quit;
       }
       if (!cert && !clientQuit && !clientAlert) continue;
       if (problems.length === 0 && !clientQuit && !clientAlert) continue;
