@@ -132,7 +132,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--tz <offset>', 'time zone of --failed-at when it has none, e.g. +01:00 or -300 (minutes)')
     .option('--server <host>', 'the RDP server or gateway address the user connected to')
     .option('--client <ip>', "the user's machine: the verdict is about its attempts (for captures with many clients)")
-    .action(async (files: string[], opts: { format: string; output?: string; all: boolean; keylog: string[]; decrypt: boolean; redact: boolean; failedAt?: string; tz?: string; server?: string; client?: string }) => {
+    .option('--events <file>', 'Windows event log (.evtx or XML) whose RDP records become evidence; repeatable', collect, [] as string[])
+    .action(async (files: string[], opts: { format: string; output?: string; all: boolean; keylog: string[]; decrypt: boolean; redact: boolean; failedAt?: string; tz?: string; server?: string; client?: string; events: string[] }) => {
       if (opts.format !== 'text' && opts.format !== 'json') {
         throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--format must be text or json, not '${opts.format}'`);
       }
@@ -141,7 +142,7 @@ export async function main(argv: string[]): Promise<void> {
         failedAt = parseFailedAt(opts.failedAt, parseTz(opts.tz));
         if (failedAt === null) throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--failed-at: cannot read '${opts.failedAt}' as a time (try "2026-11-20 14:03:12 +01:00")`);
       }
-      const base = { keylogs: opts.keylog, decrypt: opts.decrypt, redact: opts.redact, failedAt, server: opts.server ?? null, client: opts.client ?? null };
+      const base = { keylogs: opts.keylog, decrypt: opts.decrypt, redact: opts.redact, failedAt, server: opts.server ?? null, client: opts.client ?? null, events: opts.events };
       if (opts.format === 'json') {
         const writer = new JsonReportWriter(opts.output);
         const report = await analyzeFiles(files, { ...base, streamAll: true, onConnection: (c) => writer.connection(c) });
