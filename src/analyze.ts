@@ -17,6 +17,7 @@ import { ConnectionListing } from './report/connection-listing.js';
 import { Session } from './session/session.js';
 import { KeyLogFollower } from './session/secrets.js';
 import { diagnose } from './findings/diagnose.js';
+import { readEventLogs } from './evtx/for-analysis.js';
 import { hintAddress } from './findings/context.js';
 import { isoTime } from './core/time.js';
 
@@ -43,6 +44,8 @@ export interface AnalyzeOptions {
   onFrame?: (f: Frame) => void;
   /** The time the user saw the error (epoch seconds), from --failed-at. */
   failedAt?: number | null;
+  /** Windows event logs (.evtx or XML) whose RDP records become evidence (src/evtx, docs/event-logs.md). */
+  events?: string[];
   /** The server (or gateway) the user connected to, from --server. */
   server?: string | null;
   /** The user's machine, from --client. */
@@ -240,8 +243,11 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
     report['secrets'] = { keyLogs: session.secrets.sources.map((s) => ({ origin: s.origin, secretLines: s.added, badLines: s.badLines })) };
   }
   if (options.diagnose !== false) {
+    const logs = options.events?.length ? readEventLogs(options.events) : null;
+    if (logs) report['eventLogs'] = logs.summary;
     const d = diagnose(engine, session, {
-      failedAt: options.failedAt ?? null,
+      events: logs?.events ?? [],
+      failedAt: options.failedAt ?? logs?.clientFailure?.ts ?? null,
       server: options.server ?? null,
       client: options.client ?? null,
       captureDrops: report.capture.dropped,

@@ -221,7 +221,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--annotate-secrets', 'with --annotate: embed the --keylog secrets in the copy (Decryption Secrets Block)', false)
     .option('--progress', 'show progress on standard error even when it is not a terminal')
     .option('-q, --quiet', 'no progress and no notes on standard error')
-    .action(async (files: string[], opts: { format: string; output?: string; all: boolean; keylog: string[]; decrypt: boolean; redact: boolean; failedAt?: string; tz?: string; server?: string; client?: string; annotate?: string; annotateSecrets: boolean; progress?: boolean; quiet?: boolean }) => {
+    .option('--events <file>', 'Windows event log (.evtx or XML) whose RDP records become evidence; repeatable', collect, [] as string[])
+    .action(async (files: string[], opts: { format: string; output?: string; all: boolean; keylog: string[]; decrypt: boolean; redact: boolean; failedAt?: string; tz?: string; server?: string; client?: string; annotate?: string; annotateSecrets: boolean; progress?: boolean; quiet?: boolean; events: string[] }) => {
       const format = checkFormat(opts.format);
       if (opts.output) checkWritable(opts.output);
       const annotate = checkAnnotate(files, opts);
@@ -232,7 +233,7 @@ export async function main(argv: string[]): Promise<void> {
         if (failedAt === null) throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--failed-at: cannot read '${opts.failedAt}' as a time (try "2026-11-20 14:03:12 +01:00")`);
       }
       const progress = wantProgress(opts) ? new Progress(files) : null;
-      const base: Parameters<typeof analyzeFiles>[1] = { keylogs: opts.keylog, decrypt: opts.decrypt, redact: opts.redact, failedAt, server: opts.server ?? null, client: opts.client ?? null };
+      const base: Parameters<typeof analyzeFiles>[1] = { keylogs: opts.keylog, decrypt: opts.decrypt, redact: opts.redact, failedAt, server: opts.server ?? null, client: opts.client ?? null, events: opts.events };
       if (progress) base.onFrame = progress.frame;
       quiet = opts.quiet === true;
       // By default the report lists the connections the diagnosis is about and aggregates the rest;

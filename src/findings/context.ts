@@ -11,6 +11,7 @@ import type { IncompleteFragments } from '../reassembly/ip-defrag.js';
 import { closeInfo, type CloseInfo } from '../session/close.js';
 import type { ConnectionRecord } from '../session/connection-record.js';
 import type { Session } from '../session/session.js';
+import type { EventRecord } from '../evtx/event.js';
 
 export interface ConnView {
   conn: Connection;
@@ -41,6 +42,8 @@ export interface FindingContext {
   closedEarly: number;
   /** Frame-number prefix when several files were read (file index → label). */
   files: string[];
+  /** RDP-relevant event-log records given with --events (src/evtx), empty when none. */
+  events?: readonly EventRecord[];
 }
 
 export interface ContextOptions {
@@ -49,6 +52,7 @@ export interface ContextOptions {
   client?: string | null;
   captureDrops: number | null;
   files: string[];
+  events?: readonly EventRecord[];
 }
 
 export function buildContext(engine: TrafficEngine, session: Session | null, opts: ContextOptions): FindingContext {
@@ -87,6 +91,7 @@ export function buildContext(engine: TrafficEngine, session: Session | null, opt
     notDiagnosed: engine.flows.retired,
     closedEarly: engine.closedEarly,
     files: opts.files,
+    events: opts.events ?? [],
   };
 }
 
