@@ -303,9 +303,13 @@ export async function main(argv: string[]): Promise<void> {
     .option('--keylog <file>', 'TLS key log a client on this machine is writing (SSLKEYLOGFILE); read again while capturing; repeatable', collect, [] as string[])
     .option('--keylog-hold <seconds>', 'with --keylog: hold frames this long (capture time) so that secrets are written before their handshake is analysed', '2')
     .option('--no-decrypt', 'do not decrypt TLS even when secrets are available')
-    .action(async (device: string, opts: { filter: string; duration?: string; count?: string; format: string; output?: string; redact: boolean; server?: string; client?: string; keylog: string[]; keylogHold: string; decrypt: boolean }) => {
+    .option('-w, --write <file.pcapng>', 'also save what was captured as pcapng (interface, drop counts in an Interface Statistics Block)')
+    .option('--progress', 'show the status line on standard error even when it is not a terminal')
+    .option('-q, --quiet', 'no status line')
+    .action(async (device: string, opts: { filter: string; duration?: string; count?: string; format: string; output?: string; redact: boolean; server?: string; client?: string; keylog: string[]; keylogHold: string; decrypt: boolean; write?: string; progress?: boolean; quiet?: boolean }) => {
       const format = checkFormat(opts.format);
       if (opts.output) checkWritable(opts.output);
+      if (opts.write) checkWritable(opts.write, '-w');
       const hold = Number(opts.keylogHold);
       if (!Number.isFinite(hold) || hold < 0 || hold > 60) {
         throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--keylog-hold must be a number of seconds from 0 to 60, not '${opts.keylogHold}'`);
@@ -317,7 +321,10 @@ export async function main(argv: string[]): Promise<void> {
       const liveOpts: Parameters<typeof openLive>[0] = { device, filter: opts.filter, signal: ac.signal };
       if (opts.duration) liveOpts.durationSec = Number(opts.duration);
       if (opts.count) liveOpts.count = Number(opts.count);
-      const src = await openLive(liveOpts);
+      const live = await openLive(liveOpts);
+      const { SavingSource, StatusSource } = await import('./save-capture.js');
+      const saved = opts.write ? new SavingSource(live, opts.write, VERSION) : live;
+      const src = wantProgress(opts) ? new StatusSource(saved, liveOpts.durationSec ?? null) : saved;
       const liveAnalysis: Parameters<typeof analyzeSources>[1] = { redact: opts.redact, decrypt: opts.decrypt, server: opts.server ?? null, client: opts.client ?? null };
       if (opts.keylog.length > 0) liveAnalysis.followKeylogs = { paths: opts.keylog, holdSeconds: hold };
       const report = await analyzeSources([src], liveAnalysis);

@@ -5,7 +5,7 @@
  * `ip netns`, or without the native module.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -308,7 +308,17 @@ for (let i = 0; i < Number(n); i++) net.connect(3389, host).on('error', () => { 
         expect(code === 0 || code === 1).toBe(true);
         return JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
       };
-      const plain = await run([]);
+      const saved = join(dir, 'saved.pcapng');
+      const plain = await run(['-w', saved]);
+      // -w: what was captured, as pcapng: tshark reads the same frames and the three SYNs; the
+      // Interface Statistics Block carries the received and dropped counts (read back by analyze).
+      const frames = (plain['capture'] as { frames: number }).frames;
+      const tsFrames = execFileSync('tshark', ['-r', saved, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').filter(Boolean);
+      expect(tsFrames.length).toBe(frames);
+      const syns = execFileSync('tshark', ['-r', saved, '-Y', `tcp.flags.syn==1 && tcp.flags.ack==0 && ip.src==${lab.ipA}`, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').filter(Boolean);
+      expect(syns.length).toBe(3);
+      const back = JSON.parse(spawnSync(process.execPath, [join(__dirname, '../../../bin/rdpdiag'), 'analyze', saved, '--format', 'json'], { encoding: 'utf8' }).stdout || '{}') as { capture?: { dropped: number | null; interfaces: { received?: number }[] } };
+      expect(back.capture?.dropped).toBe(0);
       const conns = plain['connections'] as { server: { port: number }; client: { ip: string }; state: string }[];
       expect(conns.filter((c) => c.server.port === 3389 && c.client.ip === lab.ipA && c.state === 'REJ').length).toBe(3);
       expect((plain['verdict'] as { cause: string }).cause).toBe('tcp-connect-refused');
