@@ -240,7 +240,15 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
     icmp: buildIcmp(engine),
   };
   if (session) {
-    report['secrets'] = { keyLogs: session.secrets.sources.map((s) => ({ origin: s.origin, secretLines: s.added, badLines: s.badLines })) };
+    report['secrets'] = {
+      keyLogs: session.secrets.sources.map((s) => ({
+        origin: s.origin, secretLines: s.added, badLines: s.badLines,
+        ...(s.firstBadLine != null ? { firstBadLine: s.firstBadLine } : {}),
+        ...(s.ignoredLines ? { ignoredLines: s.ignoredLines } : {}),
+        ...(s.overlongLines ? { overlongLines: s.overlongLines, firstOverlongLine: s.firstOverlongLine } : {}),
+        ...(s.stoppedAtLimit ? { stoppedAtLimit: true } : {}),
+      })),
+    };
   }
   if (options.diagnose !== false) {
     const logs = options.events?.length ? readEventLogs(options.events) : null;

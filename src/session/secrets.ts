@@ -2,8 +2,8 @@
  * TLS secrets from --keylog files and pcapng Decryption Secrets Blocks, matched to
  * connections by client random. Secrets themselves never leave this module.
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { ErrorCode, RdpdiagError } from '../core/errors.js';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { readKeyLogLines } from './keylog-file.js';
 import type { EmbeddedSecrets } from '../capture/frame.js';
 import { createDecryptorFactory } from '../protocols/tls/decrypt/factory.js';
 import { SecretStore } from '../protocols/tls/decrypt/keylog.js';
@@ -13,28 +13,45 @@ export interface SecretSourceSummary {
   origin: string;
   added: number;
   badLines: number;
+  /** Number of the first bad line (null when none). */
+  firstBadLine?: number | null;
+  /** Key log files: lines over MAX_LINE skipped, and whether reading stopped at MAX_TOTAL bytes. */
+  overlongLines?: number;
+  firstOverlongLine?: number | null;
+  stoppedAtLimit?: boolean;
+  /** Lines with a valid NSS label that decryption does not need (RSA, EARLY_EXPORTER_SECRET…). */
+  ignoredLines?: number;
 }
+
+/** Bad lines kept with their reasons per source (all are counted). */
+const MAX_ISSUES = 20;
 
 export class Secrets {
   readonly store = new SecretStore();
   readonly factory: DecryptorFactory = createDecryptorFactory(this.store);
   readonly sources: SecretSourceSummary[] = [];
 
-  addKeyLogFile(path: string): void {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (e) {
-      throw new RdpdiagError(ErrorCode.KEYLOG_UNREADABLE, `${path}: cannot read key log (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, path);
-    }
-    const r = this.store.addText(text, `keylog:${path}`, 0);
-    this.sources.push({ origin: `keylog:${path}`, added: r.added, badLines: r.issues.length });
+  addKeyLogFile(path: string): SecretSourceSummary {
+    const origin = `keylog:${path}`;
+    const summary: SecretSourceSummary = { origin, added: 0, badLines: 0, firstBadLine: null, ignoredLines: 0 };
+    const read = readKeyLogLines(path, (text, firstLine) => {
+      const r = this.store.addText(text, origin, 0, { firstLine, maxIssues: 1 });
+      summary.added += r.added;
+      summary.badLines += r.badLines;
+      if (summary.firstBadLine === null && r.issues.length > 0) summary.firstBadLine = r.issues[0]!.line;
+      for (const v of Object.values(r.ignored)) summary.ignoredLines! += v ?? 0;
+    });
+    summary.overlongLines = read.overlongLines;
+    summary.firstOverlongLine = read.firstOverlongLine;
+    summary.stoppedAtLimit = read.stoppedAtLimit;
+    this.sources.push(summary);
+    return summary;
   }
 
   addEmbedded(s: EmbeddedSecrets): void {
     const origin = `pcapng-dsb:file${s.fileIndex}:frame${s.fromFrame}`;
-    const r = this.store.addText(s.text, origin, s.fromFrame);
-    this.sources.push({ origin, added: r.added, badLines: r.issues.length });
+    const r = this.store.addText(s.text, origin, s.fromFrame, { maxIssues: MAX_ISSUES });
+    this.sources.push({ origin, added: r.added, badLines: r.badLines, firstBadLine: r.issues[0]?.line ?? null });
   }
 
   get size(): number {
@@ -125,9 +142,9 @@ export class KeyLogFollower {
       this.skipping = true;
     } else this.partial = text.slice(cut + 1);
     if (cut < 0) return;
-    const r = this.secrets.store.addText(text.slice(0, cut + 1), this.summary.origin, 0);
+    const r = this.secrets.store.addText(text.slice(0, cut + 1), this.summary.origin, 0, { maxIssues: MAX_ISSUES });
     this.summary.added += r.added;
-    this.summary.badLines += r.issues.length;
+    this.summary.badLines += r.badLines;
   }
 
   /** Whether the file still holds, just before where reading stopped, the bytes read there last time. */

@@ -7,6 +7,7 @@
  * `util.inspect` hook (the bytes stay reachable for the key schedule, nothing else).
  */
 import { bytesEqual, toHex } from '../../../core/bytes.js';
+import { slabAlloc } from '../../../core/slab.js';
 import type { SecretLookup, SessionSecrets } from './types.js';
 
 /** Labels this module uses, mapped to the SessionSecrets field they fill. */
@@ -53,6 +54,15 @@ export interface KeyLogParseResult {
   readonly ignored: Partial<Record<IgnoredKeyLogLabel, number>>;
   /** Non-empty, non-comment lines seen. */
   readonly lines: number;
+  /** Bad lines in all (`issues` keeps the first `maxIssues` of them). */
+  readonly badLines: number;
+}
+
+/** Where a piece of a longer key log starts, and how many issues to keep (a junk file has millions). */
+export interface KeyLogParseOptions {
+  /** Line number of the text's first line (default 1). */
+  readonly firstLine?: number;
+  readonly maxIssues?: number;
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -68,7 +78,7 @@ const HEX_RE = /^[0-9a-fA-F]+$/;
 const LABEL_RE = /^[A-Z0-9_]+$/;
 
 function hexToBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length >> 1);
+  const out = slabAlloc(hex.length >> 1); // 32/48 bytes: no own buffer per secret
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substring(i * 2, i * 2 + 2), 16);
   return out;
 }
@@ -81,14 +91,23 @@ function isIgnoredLabel(s: string): s is IgnoredKeyLogLabel {
 }
 
 /** Parse NSS key log text (LF, CRLF or CR line ends). Never throws; bad lines become issues. */
-export function parseKeyLog(text: string): KeyLogParseResult {
+export function parseKeyLog(text: string, options: KeyLogParseOptions = {}): KeyLogParseResult {
   const entries: KeyLogEntry[] = [];
-  const issues: KeyLogIssue[] = [];
+  const kept: KeyLogIssue[] = [];
+  const maxIssues = options.maxIssues ?? Infinity;
+  let badLines = 0;
+  const issues = {
+    push(i: KeyLogIssue): void {
+      badLines++;
+      if (kept.length < maxIssues) kept.push(i);
+    },
+  };
+  const base = (options.firstLine ?? 1) - 1;
   const ignored: Partial<Record<IgnoredKeyLogLabel, number>> = {};
   let lines = 0;
   const rows = text.split(/\r\n|\r|\n/);
   for (let i = 0; i < rows.length; i++) {
-    const lineNo = i + 1;
+    const lineNo = base + i + 1;
     const raw = rows[i]!.trim();
     if (raw === '' || raw.startsWith('#')) continue;
     lines++;
@@ -129,7 +148,7 @@ export function parseKeyLog(text: string): KeyLogParseResult {
     const entry: KeyLogEntry = { label, clientRandom: random.toLowerCase(), secret: hexToBytes(secret), line: lineNo };
     entries.push(redact(entry, () => ({ label, clientRandom: entry.clientRandom, line: lineNo, secret: '[redacted]' })));
   }
-  return { entries, issues, ignored, lines };
+  return { entries, issues: kept, ignored, lines, badLines };
 }
 
 /** Summary of one `addText` call (no secrets). */
@@ -144,6 +163,8 @@ export interface KeyLogAddResult {
   readonly ignored: Partial<Record<IgnoredKeyLogLabel, number>>;
   readonly issues: KeyLogIssue[];
   readonly lines: number;
+  /** Bad lines in all, conflicts included (`issues` may keep only the first ones). */
+  readonly badLines: number;
 }
 
 interface StoredSecret {
@@ -162,8 +183,9 @@ export class SecretStore implements SecretLookup {
   #sources = 0;
 
   /** Add NSS key log text. `origin` names the source ("keylog:file.txt", "pcapng-dsb:frame 12"); it must not contain secrets. */
-  addText(text: string, origin: string, fromFrame = 0): KeyLogAddResult {
-    const parsed = parseKeyLog(text);
+  addText(text: string, origin: string, fromFrame = 0, options: KeyLogParseOptions = {}): KeyLogAddResult {
+    const parsed = parseKeyLog(text, options);
+    const maxIssues = options.maxIssues ?? Infinity;
     this.#sources++;
     let added = 0;
     let duplicates = 0;
@@ -183,7 +205,7 @@ export class SecretStore implements SecretLookup {
       }
       if (sameField.some((s) => s.fromFrame === fromFrame)) {
         conflicts++;
-        issues.push({ line: e.line, message: `line ${e.line}: ${e.label}: differs from an earlier value for the same client random (kept the first)` });
+        if (issues.length < maxIssues) issues.push({ line: e.line, message: `line ${e.line}: ${e.label}: differs from an earlier value for the same client random (kept the first)` });
         continue;
       }
       const stored: StoredSecret = { field, secret: e.secret, fromFrame, origin };
@@ -191,7 +213,7 @@ export class SecretStore implements SecretLookup {
       added++;
     }
     issues.sort((a, b) => a.line - b.line);
-    return { origin, added, duplicates, conflicts, ignored: parsed.ignored, issues, lines: parsed.lines };
+    return { origin, added, duplicates, conflicts, ignored: parsed.ignored, issues, lines: parsed.lines, badLines: parsed.badLines + conflicts };
   }
 
   /** Number of client randoms with at least one secret. */
