@@ -1,6 +1,6 @@
 /**
  * Which client-side error codes a diagnosed root cause is consistent with: mstsc discReason
- * (+ extended reason) and FreeRDP last-error values. Follows protocol-facts.md section 10 ("Likely
+ * (+ extended reason) and FreeRDP last-error values. Follows docs/findings ("Likely
  * client error" column) and 4.16. mstsc mappings are inferred there, so they are all
  * `verified: false`; FreeRDP mappings are `verified: true` only where the table says documented
  * (RDP_NEG_FAILURE row 7, NTSTATUS via nla.c row 15 / 6.2, gateway HRESULT row 23, ERRINFO 4.15).
@@ -105,7 +105,7 @@ const PASSWORD_EXPIRED = 0x0e;
 const CLIENT_REVOKED = 0x10;
 const HYBRID_REQUIRED_BY_SERVER = 0x1e;
 
-/** NTSTATUS → SSL_ERR discReason, by name (protocol-facts section 10 row 15: mapping inferred). */
+/** NTSTATUS → SSL_ERR discReason, by name (docs/findings: mapping inferred). */
 const NTSTATUS_TO_SSL_ERR: ReadonlyMap<number, number> = new Map([
   [0xc000006d, 0x807],
   [0xc000006a, 0x807],
@@ -128,8 +128,8 @@ export function mstscCodeForNtstatus(ntstatus: number): ClientErrorHint {
   const code = NTSTATUS_TO_SSL_ERR.get(u);
   const st = ntstatusTable.lookup(u).name;
   return code === undefined
-    ? mstsc(0x807, `generic NLA logon failure for ${st} (section 10 row 15; name-based mapping, inferred)`)
-    : mstsc(code, `${st} (section 10 row 15; name-based mapping, inferred; SSL_ERR values partially verified)`);
+    ? mstsc(0x807, `generic NLA logon failure for ${st} (docs/findings; name-based mapping, inferred)`)
+    : mstsc(code, `${st} (docs/findings; name-based mapping, inferred; SSL_ERR values partially verified)`);
 }
 
 /** FreeRDP last error for a CredSSP NTSTATUS (nla.c, documented). */
@@ -138,26 +138,26 @@ export function freerdpCodeForNtstatus(ntstatus: number): ClientErrorHint {
   const st = ntstatusTable.lookup(ntstatus).name;
   return freerdpConnectByName(
     m.name,
-    m.explicit ? `FreeRDP nla.c maps ${st} explicitly (protocol-facts 6.2)` : `FreeRDP nla.c default branch for ${st} (protocol-facts 6.2)`,
+    m.explicit ? `FreeRDP nla.c maps ${st} explicitly (MS-CSSP 2.2.1, FreeRDP nla.c)` : `FreeRDP nla.c default branch for ${st} (MS-CSSP 2.2.1, FreeRDP nla.c)`,
     true,
   );
 }
 
 function negFailure(failureCode: number | undefined): ClientErrorHint[] {
-  const note = (c: number): string => `RDP_NEG_FAILURE ${c} (section 10 row 7, FreeRDP nego.c); mstsc discReason UNVERIFIED`;
+  const note = (c: number): string => `RDP_NEG_FAILURE ${c} (docs/findings, FreeRDP nego.c); mstsc discReason UNVERIFIED`;
   if (failureCode === 3) return [freerdpConnect(TLS_CONNECT_FAILED, note(3), true)];
   if (failureCode === 5) return [freerdpConnect(HYBRID_REQUIRED_BY_SERVER, note(5), true)];
   if (failureCode !== undefined) return [freerdpConnect(SECURITY_NEGO_CONNECT_FAILED, note(failureCode), true)];
   return [
-    freerdpConnect(SECURITY_NEGO_CONNECT_FAILED, 'failure codes 1, 2, 4, 6 when no fallback remains (section 10 row 7)', true),
-    freerdpConnect(TLS_CONNECT_FAILED, 'failure code 3 SSL_CERT_NOT_ON_SERVER (section 10 row 7)', true),
-    freerdpConnect(HYBRID_REQUIRED_BY_SERVER, 'failure code 5 HYBRID_REQUIRED_BY_SERVER (section 10 row 7)', true),
+    freerdpConnect(SECURITY_NEGO_CONNECT_FAILED, 'failure codes 1, 2, 4, 6 when no fallback remains (docs/findings)', true),
+    freerdpConnect(TLS_CONNECT_FAILED, 'failure code 3 SSL_CERT_NOT_ON_SERVER (docs/findings)', true),
+    freerdpConnect(HYBRID_REQUIRED_BY_SERVER, 'failure code 5 HYBRID_REQUIRED_BY_SERVER (docs/findings)', true),
   ];
 }
 
 function kerberosError(krb: number | undefined, nt: number | undefined): ClientErrorHint[] {
   if (nt !== undefined) return [mstscCodeForNtstatus(nt), freerdpCodeForNtstatus(nt)];
-  const row = 'section 10 row 20 (SSL_ERR family depending on cause; inferred)';
+  const row = 'docs/findings (SSL_ERR family depending on cause; inferred)';
   switch (krb) {
     case 6:
       return [mstsc(0xa07, `KDC_ERR_C_PRINCIPAL_UNKNOWN: ${row}`), freerdpConnect(AUTHENTICATION_FAILED, 'inferred')];
@@ -181,107 +181,107 @@ function kerberosError(krb: number | undefined, nt: number | undefined): ClientE
 
 function kerberosSkew(): ClientErrorHint[] {
   return [
-    mstsc(0x1d07, 'KRB_AP_ERR_SKEW: section 10 row 19; 0x1D07 is from rdpgw\'s list only (UNVERIFIED), or a time-difference message'),
-    freerdpConnect(AUTHENTICATION_FAILED, 'section 10 row 19 (inferred)'),
+    mstsc(0x1d07, 'KRB_AP_ERR_SKEW: docs/findings; 0x1D07 is from rdpgw\'s list only (UNVERIFIED), or a time-difference message'),
+    freerdpConnect(AUTHENTICATION_FAILED, 'docs/findings (inferred)'),
   ];
 }
 
 function gatewayHresult(hresult: number, note: string): ClientErrorHint {
   const e = eproxyTable.lookup(hresult);
-  return { client: 'freerdp', code: e.code, name: e.name, verified: true, note: `${note}; FreeRDP's last error is the HRESULT itself (section 10 row 23)` };
+  return { client: 'freerdp', code: e.code, name: e.name, verified: true, note: `${note}; FreeRDP's last error is the HRESULT itself (docs/findings)` };
 }
 
 function serverDenied(errorInfo: number | undefined): ClientErrorHint[] {
   const ei = errorInfo ?? 7;
   const name = errinfoTable.lookup(ei).name;
-  const row = errorInfo === undefined || errorInfo === 7 ? 'section 10 row 25' : 'section 10 row 27';
+  const row = errorInfo === undefined || errorInfo === 7 ? 'docs/findings' : 'docs/findings';
   return [
     mstsc(0x904, `${row}: socket closed after Set Error Info ${name}; extended = errorInfo (numbering documented, copying inferred)`, ei),
     mstsc(0x3, `${row}: if the Disconnect Provider Ultimatum was processed before the close`, ei),
-    freerdpErrinfo(ei, `protocol-facts 4.15: FreeRDP reports the server's errorInfo as class ERRINFO (${formatHex(makeFreerdpError(1, ei), 8)})`, true),
+    freerdpErrinfo(ei, `FreeRDP error.h: FreeRDP reports the server's errorInfo as class ERRINFO (${formatHex(makeFreerdpError(1, ei), 8)})`, true),
   ];
 }
 
 /**
  * Client codes consistent with a root cause. Never throws: unknown causes give []. The result
- * lists mstsc hints first, then FreeRDP; `verified` follows protocol-facts (see file comment).
+ * lists mstsc hints first, then FreeRDP; `verified` follows docs/findings (see file comment).
  */
 export function clientErrorsFor(cause: RootCauseId | string, detail: RootCauseDetail = {}): ClientErrorHint[] {
   switch (cause) {
     case 'tcp-connect-timeout':
       return [
-        mstsc(0x204, 'section 10 row 1 / 4.16: SYN never answered (inferred)', 0),
-        mstsc(0x108, 'section 10 row 1: a timer-based timeout is possible (inferred)', 0),
-        freerdpConnect(CONNECT_FAILED, 'section 10 row 1 (inferred)'),
-        freerdpConnect(CONNECT_TRANSPORT_FAILED, 'section 10 row 1 (inferred)'),
+        mstsc(0x204, 'docs/findings: SYN never answered (inferred)', 0),
+        mstsc(0x108, 'docs/findings: a timer-based timeout is possible (inferred)', 0),
+        freerdpConnect(CONNECT_FAILED, 'docs/findings (inferred)'),
+        freerdpConnect(CONNECT_TRANSPORT_FAILED, 'docs/findings (inferred)'),
       ];
     case 'tcp-connect-refused':
       return [
-        mstsc(0x204, 'section 10 row 2 / 4.16: SYN answered by RST (inferred)', 0),
-        freerdpConnect(CONNECT_FAILED, 'by analogy with section 10 row 1 (inferred)'),
+        mstsc(0x204, 'docs/findings: SYN answered by RST (inferred)', 0),
+        freerdpConnect(CONNECT_FAILED, 'by analogy with docs/findings (inferred)'),
       ];
     case 'icmp-unreachable':
       return [
-        mstsc(0x204, 'section 10 rows 3-4 / 4.16: SYN answered by ICMP unreachable (inferred)', 0),
-        freerdpConnect(CONNECT_FAILED, 'by analogy with section 10 row 1 (inferred)'),
+        mstsc(0x204, 'docs/findings: SYN answered by ICMP unreachable (inferred)', 0),
+        freerdpConnect(CONNECT_FAILED, 'by analogy with docs/findings (inferred)'),
       ];
     case 'middlebox-reset':
       return [
-        mstsc(0x904, 'section 10 row 11: injected reset (inferred)', 0),
-        mstsc(0x404, 'section 10 row 11 / 4.16: a RST may surface as recv failed (inferred)', 0),
-        freerdpConnect(CONNECT_TRANSPORT_FAILED, 'protocol-facts 4.15: socket-closed equivalent, depends on phase (inferred)'),
+        mstsc(0x904, 'docs/findings: injected reset (inferred)', 0),
+        mstsc(0x404, 'docs/findings: a RST may surface as recv failed (inferred)', 0),
+        freerdpConnect(CONNECT_TRANSPORT_FAILED, 'FreeRDP error.h: socket-closed equivalent, depends on phase (inferred)'),
         freerdpConnect(TLS_CONNECT_FAILED, 'when the reset hit the TLS handshake (inferred)'),
       ];
     case 'server-reset':
       return [
-        mstsc(0x904, 'section 10 rows 6/10 / 4.16: server closed before the session was active (inferred)', 0),
+        mstsc(0x904, 'docs/findings: server closed before the session was active (inferred)', 0),
         mstsc(0x404, '4.16: possibly recv failed when the close was a RST (inferred)', 0),
-        freerdpConnect(CONNECT_TRANSPORT_FAILED, 'protocol-facts 4.15, depends on phase (inferred)'),
-        freerdpConnect(CONNECT_FAILED, 'protocol-facts 4.15, depends on phase (inferred)'),
+        freerdpConnect(CONNECT_TRANSPORT_FAILED, 'FreeRDP error.h, depends on phase (inferred)'),
+        freerdpConnect(CONNECT_FAILED, 'FreeRDP error.h, depends on phase (inferred)'),
       ];
     case 'rdp-negotiation-failure':
       return negFailure(detail.failureCode);
     case 'tls-version-mismatch':
       return [
-        mstsc(0x904, 'section 10 row 9: mstsc code UNVERIFIED', 0),
-        freerdpConnect(TLS_CONNECT_FAILED, 'section 10 row 9 (inferred mapping)'),
+        mstsc(0x904, 'docs/findings: mstsc code UNVERIFIED', 0),
+        freerdpConnect(TLS_CONNECT_FAILED, 'docs/findings (inferred mapping)'),
       ];
     case 'tls-handshake-failure':
       return [
-        mstsc(0x904, 'section 10 row 10: server refused the TLS handshake (inferred)', 0),
+        mstsc(0x904, 'docs/findings: server refused the TLS handshake (inferred)', 0),
         freerdpConnect(TLS_CONNECT_FAILED, 'inferred'),
       ];
     case 'mtu-blackhole':
       return [
-        mstsc(0x904, 'section 10 row 12 (inferred)', 0),
-        mstsc(0x108, 'section 10 row 12 (inferred)', 0),
-        mstsc(0x404, 'section 10 row 12 (inferred)', 0),
+        mstsc(0x904, 'docs/findings (inferred)', 0),
+        mstsc(0x108, 'docs/findings (inferred)', 0),
+        mstsc(0x404, 'docs/findings (inferred)', 0),
         freerdpConnect(CONNECT_TRANSPORT_FAILED, 'inferred'),
       ];
     case 'ip-fragment-loss':
       return [
-        mstsc(0x904, 'section 10 row 14: when the RDP/tunnel path itself lost fragments (inferred)', 0),
-        mstsc(0x807, 'section 10 row 14: when lost Kerberos/UDP fragments broke authentication (inferred)', 0),
+        mstsc(0x904, 'docs/findings: when the RDP/tunnel path itself lost fragments (inferred)', 0),
+        mstsc(0x807, 'docs/findings: when lost Kerberos/UDP fragments broke authentication (inferred)', 0),
         freerdpConnect(CONNECT_TRANSPORT_FAILED, 'inferred'),
         freerdpConnect(AUTHENTICATION_FAILED, 'inferred, authentication case'),
       ];
     case 'packet-loss':
       return [
-        mstsc(0x904, 'inferred by analogy with section 10 rows 12/29', 0),
-        mstsc(0x108, 'inferred by analogy with section 10 row 29', 0),
+        mstsc(0x904, 'inferred by analogy with docs/findings', 0),
+        mstsc(0x108, 'inferred by analogy with docs/findings', 0),
         freerdpConnect(CONNECT_TRANSPORT_FAILED, 'inferred'),
       ];
     case 'path-lost':
       return [
-        mstsc(0x904, 'section 10 row 29 (inferred)', 0),
-        mstsc(0x108, 'section 10 row 29 (inferred)', 0),
+        mstsc(0x904, 'docs/findings (inferred)', 0),
+        mstsc(0x108, 'docs/findings (inferred)', 0),
         freerdpConnect(CONNECT_TRANSPORT_FAILED, 'inferred'),
       ];
     case 'credssp-auth-failure':
       if (detail.ntstatus !== undefined) return [mstscCodeForNtstatus(detail.ntstatus), freerdpCodeForNtstatus(detail.ntstatus)];
       return [
-        mstsc(0x807, 'section 10 rows 15-16 / 4.16: SSL_ERR family, NTSTATUS unknown (inferred)', 0),
-        freerdpConnect(AUTHENTICATION_FAILED, 'FreeRDP default when the NTSTATUS is not mapped (protocol-facts 6.2); NTSTATUS unknown here'),
+        mstsc(0x807, 'docs/findings: SSL_ERR family, NTSTATUS unknown (inferred)', 0),
+        freerdpConnect(AUTHENTICATION_FAILED, 'FreeRDP default when the NTSTATUS is not mapped (MS-CSSP 2.2.1, FreeRDP nla.c); NTSTATUS unknown here'),
       ];
     case 'kerberos-clock-skew':
       return kerberosSkew();
@@ -293,7 +293,7 @@ export function clientErrorsFor(cause: RootCauseId | string, detail: RootCauseDe
         freerdpConnect(CONNECT_TRANSPORT_FAILED, 'inferred'),
       ];
     case 'gateway-auth-failure':
-      return [freerdpConnect(AUTHENTICATION_FAILED, 'section 10 row 21 (inferred); mstsc shows a gateway dialog, 0x3000xxx code names UNVERIFIED')];
+      return [freerdpConnect(AUTHENTICATION_FAILED, 'docs/findings (inferred); mstsc shows a gateway dialog, 0x3000xxx code names UNVERIFIED')];
     case 'gateway-denied':
       if (detail.hresult !== undefined) return [gatewayHresult(detail.hresult, 'gateway denial')];
       return [

@@ -1,7 +1,7 @@
-/** MCS Disconnect Provider Ultimatum reasons (T.125). protocol-facts.md 4.11. */
+/** MCS Disconnect Provider Ultimatum reasons (T.125). MS-RDPBCGR 2.2.2.3. */
 import { defineTable, type CodeEntry, type CodeInfo } from './table.js';
 
-const SRC = 'protocol-facts 4.11; T.125, [S-FREERDP] mcs.c';
+const SRC = 'MS-RDPBCGR 2.2.2.3; T.125, FreeRDP mcs.c';
 
 export const DPU_REASONS = [
   { code: 0, name: 'rn-domain-disconnected', meaning: 'The MCS domain was disconnected.', verified: true, source: SRC },

@@ -1,23 +1,23 @@
 /**
  * RD Gateway (MS-TSGU) error codes: E_PROXY_* HRESULTs and related Win32/SSPI/RPC values found in
- * HANDSHAKE/TUNNEL/CHANNEL responses and CLOSE_CHANNEL. protocol-facts.md 8.3.
+ * HANDSHAKE/TUNNEL/CHANNEL responses and CLOSE_CHANNEL. MS-TSGU, FreeRDP tsg.h.
  *
  * Two spellings exist for the same E_PROXY error: the full HRESULT 0x800759xx (FreeRDP tsg.h) and
  * its low word 0x000059xx = HRESULT_CODE(...) (rdpgw, MS-TSGU common error list). Which one a
- * Windows gateway puts on the wire is UNVERIFIED (section 11 #7), so the table holds both: the
- * spelling protocol-facts lists is `verified: true`, the other one is derived by the normalisation
+ * Windows gateway puts on the wire is UNVERIFIED (docs/findings), so the table holds both: the
+ * spelling docs/findings lists is `verified: true`, the other one is derived by the normalisation
  * rule of 8.3 and marked `verified: false`.
  */
 import { defineTable, type CodeEntry, type CodeInfo } from './table.js';
 
-const SRC = 'protocol-facts 8.3; [S-FREERDP] tsg.h / rpc_fault.c, [S-RDPGW] errors.go, MS-TSGU';
-const DERIVED = 'derived by the 8.3 normalisation rule (other spelling of a listed code); wire form UNVERIFIED (section 11 #7)';
+const SRC = 'MS-TSGU, FreeRDP tsg.h; FreeRDP tsg.h / rpc_fault.c, rdpgw errors.go errors.go, MS-TSGU';
+const DERIVED = 'derived by the 8.3 normalisation rule (other spelling of a listed code); wire form UNVERIFIED (docs/findings)';
 
 interface ProxyCode {
   readonly low: number;
   readonly name: string;
   readonly meaning: string;
-  /** Which spellings protocol-facts lists explicitly. */
+  /** Which spellings docs/findings lists explicitly. */
   readonly full: boolean;
   readonly lowListed: boolean;
 }
@@ -90,7 +90,7 @@ export function eproxyError(code: number): CodeInfo {
 }
 
 /**
- * protocol-facts 8.3 normalisation: if the low word is in 0x59D8..0x5A00 and the high word is 0x0000
+ * MS-TSGU, FreeRDP tsg.h normalisation: if the low word is in 0x59D8..0x5A00 and the high word is 0x0000
  * or 0x8007, return the low word (so both spellings compare equal); otherwise the value unchanged.
  */
 export function normaliseEproxy(code: number): number {

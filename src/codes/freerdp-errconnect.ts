@@ -1,11 +1,11 @@
 /**
  * FreeRDP connection error codes (ERRCONNECT_*) and the composite FreeRDP last-error value
- * `(class << 16) | type` (class 1 = ERRINFO, class 2 = CONNECT). protocol-facts.md 4.15.
+ * `(class << 16) | type` (class 1 = ERRINFO, class 2 = CONNECT). FreeRDP error.h.
  */
 import { errinfoTable } from './errinfo.js';
 import { defineTable, formatHex, toU32, type CodeEntry, type CodeInfo } from './table.js';
 
-const SRC = 'protocol-facts 4.15; [S-FREERDP] include/freerdp/error.h, errconnect.c';
+const SRC = 'FreeRDP error.h; FreeRDP include/freerdp/error.h, errconnect.c';
 
 export const FREERDP_ERROR_CLASS_ERRINFO = 1;
 export const FREERDP_ERROR_CLASS_CONNECT = 2;

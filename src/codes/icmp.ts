@@ -1,14 +1,14 @@
 /**
- * ICMPv4 and ICMPv6 type/code names. protocol-facts.md 2.4 (RFC 792, 1122, 1191, 1812, 4884) and
+ * ICMPv4 and ICMPv6 type/code names. RFC 9293 / RFC 792 (RFC 792, 1122, 1191, 1812, 4884) and
  * 2.5 (RFC 4443). Code tables are keyed by `(type << 8) | code`; names follow Wireshark's wording
  * so reports read like the Info column.
  */
 import { defineTable, type CodeEntry, type CodeInfo } from './table.js';
 
-const V4 = 'protocol-facts 2.4; RFC 792, RFC 1191, RFC 1812';
-const V6 = 'protocol-facts 2.5; RFC 4443';
-const V4X = 'RFC 792 / RFC 1256 (not in protocol-facts tables)';
-const V6X = 'RFC 4443 / RFC 4861 (not in protocol-facts tables)';
+const V4 = 'RFC 9293 / RFC 792; RFC 792, RFC 1191, RFC 1812';
+const V6 = 'RFC 9293 / RFC 792; RFC 4443';
+const V4X = 'RFC 792 / RFC 1256';
+const V6X = 'RFC 4443 / RFC 4861';
 
 const k = (type: number, code: number): number => ((type & 0xff) << 8) | (code & 0xff);
 

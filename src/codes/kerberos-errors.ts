@@ -1,13 +1,13 @@
 /**
- * Kerberos KRB-ERROR error-code values. protocol-facts.md 7.4 (RFC 4120 §7.5.9, cross-checked
+ * Kerberos KRB-ERROR error-code values. RFC 4120 / MS-KILE (RFC 4120 §7.5.9, cross-checked
  * with MIT krb5 com_err values). Names follow RFC 4120.
  */
 import { defineTable, type CodeEntry, type CodeInfo } from './table.js';
 
-const SRC = 'protocol-facts 7.4; RFC 4120 §7.5.9';
-const WS = 'Wireshark kerberos error table (tshark 4.0.17 -G values), RFC 1510 era; not in RFC 4120 §7.5.9 as listed in protocol-facts';
-const PK = 'RFC 4556 (PKINIT), not in protocol-facts; not cross-checked here';
-const FAST = 'RFC 6113 (FAST), not in protocol-facts; not cross-checked here';
+const SRC = 'RFC 4120 / MS-KILE; RFC 4120 §7.5.9';
+const WS = 'Wireshark kerberos error table (tshark 4.0.17 -G values), RFC 1510 era; not in RFC 4120 §7.5.9 as listed in docs/findings';
+const PK = 'RFC 4556 (PKINIT), not in docs/findings; not cross-checked here';
+const FAST = 'RFC 6113 (FAST), not in docs/findings; not cross-checked here';
 
 export const KERBEROS_ERROR_CODES = [
   { code: 0, name: 'KDC_ERR_NONE', meaning: 'No error.', verified: true, source: SRC },

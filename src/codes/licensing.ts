@@ -1,12 +1,12 @@
 /**
  * Licensing PDU codes (MS-RDPBCGR 2.2.1.12, MS-RDPELE): ERROR_ALERT dwErrorCode, the
- * dwStateTransition that goes with it, and the preamble bMsgType. protocol-facts.md 4.9.
+ * dwStateTransition that goes with it, and the preamble bMsgType. MS-RDPBCGR.
  * Note: licensing 0x07 STATUS_VALID_CLIENT is the normal success short-cut and has nothing to do
  * with ERRINFO 0x7 or extended reason 0x7.
  */
 import { defineTable, type CodeEntry, type CodeInfo } from './table.js';
 
-const SRC = 'protocol-facts 4.9; [S-WS-RDP]';
+const SRC = 'MS-RDPBCGR; Wireshark RDP dissector';
 
 export const LICENSING_ERROR_CODES = [
   { code: 0x01, name: 'ERR_INVALID_SERVER_CERTIFICATE', meaning: 'The server licensing certificate is not valid.', verified: true, source: SRC },

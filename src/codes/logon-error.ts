@@ -1,12 +1,12 @@
 /**
  * Logon error notification codes (Save Session Info, Logon Errors field) and the values
- * IMsTscAxEvents::OnLogonError reports. protocol-facts.md 4.8 and 4.14 (OnLogonError).
+ * IMsTscAxEvents::OnLogonError reports. MS-RDPBCGR and 4.14 (OnLogonError).
  * Negative OnLogonError values are the same 32-bit numbers (e.g. -5 = 0xFFFFFFFB).
  */
 import { defineTable, type CodeEntry, type CodeInfo } from './table.js';
 
-const SRC = 'protocol-facts 4.8; [S-FREERDP] settings_types.h, [S-MS-LOGONERR]';
-const ONLOGON = 'protocol-facts 4.14 (OnLogonError); [S-MS-LOGONERR]';
+const SRC = 'MS-RDPBCGR; FreeRDP settings_types.h, Ms-Logonerr';
+const ONLOGON = 'ExtendedDisconnectReasonCode (Remote Desktop ActiveX control) (OnLogonError); Ms-Logonerr';
 
 export const LOGON_ERROR_CODES = [
   { code: 0x00000000, name: 'LOGON_FAILED_BAD_PASSWORD', meaning: 'Logon failed: the user name or password was wrong.', verified: true, source: SRC },

@@ -1,16 +1,16 @@
 /**
  * mstsc / MsTscAx disconnect reason codes (the "Error code: 0x904" in the client dialog).
- * protocol-facts.md 4.14 (discReason table, SSL_ERR family, rdpgw list) and section 11 #3-#5.
+ * ExtendedDisconnectReasonCode (Remote Desktop ActiveX control) (discReason table, SSL_ERR family, rdpgw list) and docs/findings#5.
  */
 import { defineTable, type CodeEntry, type CodeInfo } from './table.js';
 
-const DOC = 'protocol-facts 4.14; [S-MS-ONDISC] IMsTscAxEvents::OnDisconnected';
+const DOC = 'ExtendedDisconnectReasonCode (Remote Desktop ActiveX control); Ms-Ondisc IMsTscAxEvents::OnDisconnected';
 const TLB =
-  'protocol-facts 4.14; MsTscAx type-library reconstruction, agrees with rdpgw errors.go (partially verified, section 11 #4)';
-const RDPGW = 'protocol-facts 4.14; rdpgw errors.go commented list only (provenance unknown, section 11 #5)';
+  'ExtendedDisconnectReasonCode (Remote Desktop ActiveX control); MsTscAx type-library reconstruction, agrees with rdpgw errors.go (partially verified, docs/findings)';
+const RDPGW = 'ExtendedDisconnectReasonCode (Remote Desktop ActiveX control); rdpgw errors.go commented list only (provenance unknown, docs/findings)';
 
 export const MSTSC_DISCONNECT_REASONS = [
-  // Documented discReason values [S-MS-ONDISC].
+  // Documented discReason values Ms-Ondisc.
   { code: 0x0, name: 'disconnectReasonNoInfo', meaning: 'No information about why the connection ended.', verified: true, source: DOC, aliases: ['ERROR_NO'] },
   { code: 0x1, name: 'disconnectReasonLocalNotError', meaning: 'Disconnected locally by the user or application; not an error.', verified: true, source: DOC, aliases: ['ERROR_CLIENT_DISCONNECT'] },
   { code: 0x2, name: 'disconnectReasonRemoteByUser', meaning: 'Disconnected remotely by the user (e.g. logoff or disconnect inside the session); not an error.', verified: true, source: DOC, aliases: ['ERROR_CLIENT_LOGOFF'] },
@@ -173,7 +173,7 @@ export function mstscDisconnectReason(code: number): CodeInfo {
 }
 
 /**
- * The "layered" look of mstsc codes (protocol-facts 4.14, inferred, not documented): the low byte
+ * The "layered" look of mstsc codes (ExtendedDisconnectReasonCode (Remote Desktop ActiveX control), inferred, not documented): the low byte
  * seems to name a category (0x04 Winsock/network, 0x06 security/encryption, 0x07 authentication,
  * 0x08 licensing/internal, 0x09 NLA-related) and the upper bits an index within it. Informational
  * only: never use it for decisions.

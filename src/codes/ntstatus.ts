@@ -1,14 +1,14 @@
 /**
  * NTSTATUS values seen in CredSSP TSRequest.errorCode, Kerberos e-data and OnLogonError.
- * protocol-facts.md 6.2 (values verified there against FreeRDP winpr nt.h) plus a few related
+ * MS-CSSP 2.2.1, FreeRDP nla.c (values verified there against FreeRDP winpr nt.h) plus a few related
  * values checked against Wireshark's NTSTATUS table (tshark 4.0.17 `-G values`, smb2.nt_status).
  * `freerdp` names the FreeRDP last error nla.c sets for the value (default: AUTHENTICATION_FAILED).
  */
 import { defineTable, type CodeEntry, type CodeInfo } from './table.js';
 
-const SRC = 'protocol-facts 6.2; [S-FREERDP] winpr nt.h, nla.c';
-const SSPI = 'winerror.h SEC_E_* (commonly published value; not in protocol-facts) — UNVERIFIED';
-const WS = 'Wireshark NTSTATUS table (tshark 4.0.17 -G values); not in protocol-facts';
+const SRC = 'MS-CSSP 2.2.1, FreeRDP nla.c; FreeRDP winpr nt.h, nla.c';
+const SSPI = 'winerror.h SEC_E_* (commonly published value; not in docs/findings) — UNVERIFIED';
+const WS = 'Wireshark NTSTATUS table (tshark 4.0.17 -G values); not in docs/findings';
 
 export const NTSTATUS_CODES = [
   { code: 0xc000006d, name: 'STATUS_LOGON_FAILURE', meaning: 'Bad user name or password (generic logon failure).', verified: true, source: SRC },
@@ -54,8 +54,8 @@ export const NTSTATUS_CODES = [
   // SSPI HRESULTs: Windows CredSSP servers also put these in TSRequest.errorCode (e.g. the
   // awakecoding rdp-nla-ntlm-rejected captures carry 0x80090302 when NTLM is refused). Values are
   // the winerror.h SEC_E_* constants as commonly published; only 0x8009030C appears in
-  // protocol-facts (8.3), so the others are marked unverified.
-  { code: 0x8009030c, name: 'SEC_E_LOGON_DENIED', meaning: 'The logon attempt failed (SSPI).', verified: true, source: 'protocol-facts 8.3 (rdpgw)' },
+  // docs/findings (8.3), so the others are marked unverified.
+  { code: 0x8009030c, name: 'SEC_E_LOGON_DENIED', meaning: 'The logon attempt failed (SSPI).', verified: true, source: 'MS-TSGU, FreeRDP tsg.h (rdpgw)' },
   { code: 0x80090302, name: 'SEC_E_UNSUPPORTED_FUNCTION', meaning: 'The function requested is not supported — typically the server refuses the offered authentication package (e.g. NTLM blocked by policy) or a CredSSP version/oracle remediation mismatch.', verified: false, source: SSPI },
   { code: 0x80090308, name: 'SEC_E_INVALID_TOKEN', meaning: 'The token supplied to the function is invalid.', verified: false, source: SSPI },
   { code: 0x8009030d, name: 'SEC_E_UNKNOWN_CREDENTIALS', meaning: 'The credentials supplied were not recognised.', verified: false, source: SSPI },

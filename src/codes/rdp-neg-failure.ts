@@ -1,7 +1,7 @@
-/** RDP_NEG_FAILURE failureCode values (X.224 Connection Confirm). protocol-facts.md 4.4. */
+/** RDP_NEG_FAILURE failureCode values (X.224 Connection Confirm). MS-RDPBCGR. */
 import { defineTable, type CodeEntry, type CodeInfo } from './table.js';
 
-const SRC = 'protocol-facts 4.4; [S-FREERDP] nego.h, [S-WS-RDP], [S-ZEEK] consts.zeek';
+const SRC = 'MS-RDPBCGR; FreeRDP nego.h, Wireshark RDP dissector, Zeek consts.zeek';
 
 export const RDP_NEG_FAILURE_CODES = [
   { code: 0x00000001, name: 'SSL_REQUIRED_BY_SERVER', meaning: 'The server insists on TLS but the client offered only Standard RDP Security.', verified: true, source: SRC },

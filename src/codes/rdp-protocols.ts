@@ -1,9 +1,9 @@
 /**
- * RDP_NEG_REQ requestedProtocols / RDP_NEG_RSP selectedProtocol values. protocol-facts.md 4.3.
+ * RDP_NEG_REQ requestedProtocols / RDP_NEG_RSP selectedProtocol values. MS-RDPBCGR.
  */
 import { defineTable, formatHex, type CodeEntry, type CodeInfo } from './table.js';
 
-const SRC = 'protocol-facts 4.3; [S-FREERDP] nego.h, [S-WS-RDP]';
+const SRC = 'MS-RDPBCGR; FreeRDP nego.h, Wireshark RDP dissector';
 
 export const PROTOCOL_RDP = 0x00000000;
 export const PROTOCOL_SSL = 0x00000001;

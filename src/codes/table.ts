@@ -12,9 +12,9 @@ export interface CodeEntry {
   readonly name: string;
   /** What the code means, paraphrased (never copied from the source). */
   readonly meaning: string;
-  /** false for anything protocol-facts.md marks UNVERIFIED / partially verified. */
+  /** false for anything docs/findings marks UNVERIFIED / partially verified. */
   readonly verified: boolean;
-  /** Where the value comes from (protocol-facts section and its source key). */
+  /** Where the value comes from (docs/findings section and its source key). */
   readonly source: string;
   /** Other names the same value goes by (other implementations, older spellings). */
   readonly aliases?: readonly string[];
@@ -53,7 +53,7 @@ export interface CodeInfo extends CodeEntry {
 export interface CodeTable {
   readonly id: TableId;
   readonly title: string;
-  /** protocol-facts.md section(s) the table implements. */
+  /** docs/findings section(s) the table implements. */
   readonly section: string;
   readonly entries: readonly CodeEntry[];
   /** Digits used when printing the code in hex (0 = as short as possible). */

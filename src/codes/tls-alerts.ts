@@ -1,7 +1,7 @@
-/** TLS alert descriptions. protocol-facts.md 5.5 (RFC 5246 §7.2, RFC 6066 §9, RFC 8446 §6). */
+/** TLS alert descriptions. RFC 8446 / RFC 5246 (RFC 5246 §7.2, RFC 6066 §9, RFC 8446 §6). */
 import { defineTable, type CodeEntry, type CodeInfo } from './table.js';
 
-const SRC = 'protocol-facts 5.5; RFC 5246 §7.2, RFC 6066, RFC 8446 §6';
+const SRC = 'RFC 8446 / RFC 5246; RFC 5246 §7.2, RFC 6066, RFC 8446 §6';
 
 export const TLS_ALERT_LEVELS = { warning: 1, fatal: 2 } as const;
 
@@ -40,7 +40,7 @@ export const TLS_ALERTS = [
   { code: 115, name: 'unknown_psk_identity', meaning: 'The PSK identity is unknown.', verified: true, source: SRC },
   { code: 116, name: 'certificate_required', meaning: 'A client certificate is required.', verified: true, source: SRC },
   { code: 120, name: 'no_application_protocol', meaning: 'No common ALPN protocol.', verified: true, source: SRC },
-  { code: 121, name: 'ech_required', meaning: 'Encrypted Client Hello is required (ECH draft).', verified: false, source: 'TLS ECH draft; Wireshark alert table (tshark 4.0.17); not in protocol-facts' },
+  { code: 121, name: 'ech_required', meaning: 'Encrypted Client Hello is required (ECH draft).', verified: false, source: 'TLS ECH draft; Wireshark alert table (tshark 4.0.17); not in docs/findings' },
 ] as const satisfies readonly CodeEntry[];
 
 export const tlsAlertTable = defineTable({

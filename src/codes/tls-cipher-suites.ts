@@ -1,13 +1,13 @@
 /**
  * TLS cipher suite names (IANA TLS Cipher Suites registry), covering the suites common in RDP /
- * Windows Schannel, OpenSSL and FreeRDP traffic, plus SCSVs and GREASE. protocol-facts.md 5.4.
+ * Windows Schannel, OpenSSL and FreeRDP traffic, plus SCSVs and GREASE. RFC 8446 / RFC 5246.
  * Names are IANA's; the test suite checks every entry against Wireshark's table (tshark -G values).
  * Unknown values fall back to `0xABCD (unknown)`.
  */
 import { defineTable, formatHex, type CodeEntry, type CodeInfo } from './table.js';
 import { isGrease } from './tls-versions.js';
 
-const SRC = 'IANA TLS Cipher Suites registry (protocol-facts 5.4 names a few)';
+const SRC = 'IANA TLS Cipher Suites registry (RFC 8446 / RFC 5246 names a few)';
 
 const SUITES: ReadonlyArray<readonly [number, string]> = [
   [0x0000, 'TLS_NULL_WITH_NULL_NULL'],

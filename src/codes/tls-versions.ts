@@ -1,8 +1,8 @@
-/** TLS / SSL / DTLS protocol version values. protocol-facts.md 5.1 and 5.4 (RFC 8446, RFC 8701 GREASE). */
+/** TLS / SSL / DTLS protocol version values. RFC 8446 / RFC 5246 and 5.4 (RFC 8446, RFC 8701 GREASE). */
 import { defineTable, type CodeEntry, type CodeInfo } from './table.js';
 
-const SRC = 'protocol-facts 5.1, 5.4';
-const WS = 'Wireshark version table (tshark 4.0.17 -G values); not in protocol-facts';
+const SRC = 'RFC 8446 / RFC 5246, 5.4';
+const WS = 'Wireshark version table (tshark 4.0.17 -G values); not in docs/findings';
 
 /** RFC 8701 GREASE values 0x0A0A, 0x1A1A, … 0xFAFA. */
 export function isGrease(code: number): boolean {

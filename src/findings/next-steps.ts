@@ -4,6 +4,7 @@
  */
 import { hintAddress, type FindingContext } from './context.js';
 import type { Finding, RootCause } from './types.js';
+import { tlsVersionName } from '../codes/tls-versions.js';
 
 function hopsText(h: number | null): string {
   if (h === null) return 'A device in the path';
@@ -56,7 +57,7 @@ export function nextSteps(cause: RootCause, f: Finding | null, ctx: FindingConte
       return negotiationSteps(num(d['failureCode']));
     case 'tls-version-mismatch':
       return [
-        `The client offered ${str(d['offered']) ?? 'only old TLS versions'}; the server accepts none of them. Enable TLS 1.2 on the client (Windows: SCHANNEL\\Protocols\\TLS 1.2\\Client Enabled=1; older clients need the TLS 1.2 update) or, temporarily, the required version on the server.`,
+        tlsVersionAdvice(Array.isArray(d['offeredVersions']) ? (d['offeredVersions'] as unknown[]).filter((x): x is number => typeof x === 'number') : []),
         'For FreeRDP clients: /tls-seclevel and /tls:… options (or OpenSSL MinProtocol) control the versions offered.',
       ];
     case 'tls-handshake-failure':
@@ -159,4 +160,21 @@ function hintSeen(ctx: FindingContext): string {
   if (conns.length === 0) return `No packets to or from ${ctx.serverHint} were seen.`;
   const ports = [...new Set(conns.map((v) => `${v.conn.transport.toUpperCase()} ${v.conn.server.port}`))].slice(0, 5).join(', ');
   return `${conns.length} connection(s) with ${ctx.serverHint} are in the capture (${ports}), but none carries RDP or RD Gateway traffic that could be read: for TLS on 443 (an RD Gateway), give the TLS key log with --keylog.`;
+}
+
+/**
+ * Which side to change, from what the ClientHello offered: only TLS 1.3 → the server lacks 1.3
+ * (enable 1.2 on the client or 1.3 on the server); nothing newer than 1.1 → enable 1.2 on the
+ * client; 1.2 offered → the server accepts neither (its protocol settings are the problem).
+ */
+export function tlsVersionAdvice(offered: readonly number[]): string {
+  const real = offered.filter((v) => v >= 0x0300 && v <= 0x0304);
+  const max = real.length ? Math.max(...real) : 0;
+  const min = real.length ? Math.min(...real) : 0;
+  const list = real.length ? [...new Set(real)].sort((a, b) => b - a).map(tlsVersionName).join(', ') : 'the versions shown';
+  if (min >= 0x0304)
+    return `The client offered only ${list}; the server accepts none of them (it most likely supports up to TLS 1.2). Allow TLS 1.2 on the client as well (FreeRDP: /tls:seclevel or OpenSSL MinProtocol = TLSv1.2) or enable TLS 1.3 on the server (Windows Server 2022 and later; xrdp: ssl_protocols).`;
+  if (max > 0 && max <= 0x0302)
+    return `The client offered only ${list} (nothing newer than ${tlsVersionName(max)}); the server accepts none of them. Enable TLS 1.2 on the client (Windows: SCHANNEL\\Protocols\\TLS 1.2\\Client Enabled=1; older clients need the TLS 1.2 update) or, temporarily, the old version on the server.`;
+  return `The client offered ${list}; the server accepts none of them: check the server's enabled protocols (Windows: SCHANNEL\\Protocols registry keys; xrdp: ssl_protocols), which may allow only versions the client does not offer.`;
 }

@@ -90,7 +90,7 @@ export const rule: Rule = {
       if (udp && isPortUnreachable(e) && RDPUDP_PORTS.has(e.quotedDstPort)) {
         out.push(makeFinding({
           kind: RDPUDP_PORT_UNREACHABLE, conn: c, confidence: 'high', frames, at: e.ts, filter, evidence, data,
-          detail: `${e.reporter} answered the RDP-UDP datagram(s) to ${dst} with "${name}" (${errs.length}×, frames ${frames.slice(0, 5).join(', ')}): nothing listens on UDP ${e.quotedDstPort} there, so the client stays on TCP. Harmless when the TCP connection works (protocol-facts §10 row 5).`,
+          detail: `${e.reporter} answered the RDP-UDP datagram(s) to ${dst} with "${name}" (${errs.length}×, frames ${frames.slice(0, 5).join(', ')}): nothing listens on UDP ${e.quotedDstPort} there, so the client stays on TCP. Harmless when the TCP connection works (docs/findings).`,
         }));
         continue;
       }

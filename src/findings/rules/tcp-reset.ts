@@ -108,7 +108,7 @@ export const rule: Rule = {
           (j.verdict === 'middlebox' && !forged ? ' Mid-session, a fast reset alone does not prove forgery (a capture close to the peer sees it answer within microseconds).' : '') +
           (explained ? ` It follows ${explained}, which explains the failure; the reset is its consequence.` : '') +
           (rst.fromClient && !forged && !explained ? ' The client ended the connection itself (it gave up or was closed); look at what it was waiting for.' : '') +
-          (stage === 'clienthello' && !forged && !rst.fromClient && !v.rec.tls.serverHelloFrame ? ' A reset from the server\'s own stack right after the ClientHello, with no ServerHello or alert, is the pattern of Windows Schannel refusing the handshake (protocol-facts §10 row 10).' : ''),
+          (stage === 'clienthello' && !forged && !rst.fromClient && !v.rec.tls.serverHelloFrame ? ' A reset from the server\'s own stack right after the ClientHello, with no ServerHello or alert, is the pattern of Windows Schannel refusing the handshake (docs/findings).' : ''),
         filter: { also: [ALSO.reset, ALSO.syn] },
         evidence: [
           ...(j.refFrame ? [{ frame: j.refFrame, at: refTs(v, j.refFrame), what: `${rst.fromClient ? 'SYN' : 'SYN-ACK'} from the ${claimed}, TTL ${j.refTtl}` }] : []),
