@@ -50,6 +50,8 @@ export class Packet {
   vlanCount = 0;
   /** SLL packet type (0 to us … 4 outgoing) or -1. */
   sllPacketType = -1;
+  /** Linux cooked v2 (SLL2) interface index, -1 when the link layer carries none. */
+  sllIfIndex = -1;
 
   // network
   ipVersion: 0 | 4 | 6 = 0;
@@ -117,6 +119,7 @@ export class Packet {
     this.etherType = 0;
     this.vlanCount = 0;
     this.sllPacketType = -1;
+    this.sllIfIndex = -1;
     this.ipVersion = 0;
     this.ipHeaderLength = 0;
     this.ipTotalLength = 0;

@@ -73,6 +73,22 @@ export function quickServerDisconnect(v: ConnView): { seconds: number; frame: nu
   return null;
 }
 
+/**
+ * The part of an attempt up to a moment (--failed-at): a reconnect storm from one client groups into
+ * one attempt, but the user's failure is the connection(s) around the moment they name, not a
+ * later reconnect that worked.
+ */
+export function attemptUpTo(a: Attempt, t: number): Attempt {
+  const conns = a.connections.filter((v) => v.conn.start <= t + 5);
+  if (conns.length === 0 || conns.length === a.connections.length) return a;
+  const final = conns[conns.length - 1]!;
+  const related = a.related;
+  return {
+    id: a.id, connections: conns, related, start: a.start, end: Math.max(...conns.map((v) => v.conn.end)), client: a.client, server: a.server,
+    succeeded: succeeded(final), final,
+  };
+}
+
 function lowerBound(list: ConnView[], t: number): number {
   let lo = 0;
   let hi = list.length;

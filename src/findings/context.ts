@@ -12,12 +12,18 @@ import { closeInfo, type CloseInfo } from '../session/close.js';
 import type { ConnectionRecord } from '../session/connection-record.js';
 import type { Session } from '../session/session.js';
 import type { EventRecord } from '../evtx/event.js';
+import { sessionEnd, type SessionEnd } from '../session/session-end.js';
+import { vantageOf, type Vantage } from '../session/vantage.js';
 
 export interface ConnView {
   conn: Connection;
   rec: ConnectionRecord | null;
   close: CloseInfo;
   protocol: string;
+  /** Where this connection was captured (session/vantage.ts): rules judge timing and TTLs from there. */
+  vantage: Vantage;
+  /** How a session that was up ended (session/session-end.ts); null when it never was up. */
+  end: SessionEnd | null;
 }
 
 export interface FindingContext {
@@ -62,7 +68,9 @@ export function buildContext(engine: TrafficEngine, session: Session | null, opt
   let ackedUnseen = 0;
   for (const c of engine.flows.all) {
     const rec = session?.record(c) ?? null;
-    const v: ConnView = { conn: c, rec, close: closeInfo(c, rec, captureEnd), protocol: rec?.protocol ?? 'other' };
+    const vantage = vantageOf(c);
+    const close = closeInfo(c, rec, captureEnd, vantage);
+    const v: ConnView = { conn: c, rec, close, protocol: rec?.protocol ?? 'other', vantage, end: sessionEnd(c, rec, close) };
     conns.push(v);
     byConn.set(c, v);
     ackedUnseen += c.client.ackedUnseen + c.server.ackedUnseen;

@@ -6,7 +6,7 @@
  */
 import { clientErrorsFor, type ClientErrorHint } from '../codes/client-errors.js';
 import { isoTime } from '../core/time.js';
-import { groupAttempts, quickServerDisconnect, type Attempt } from './attempts.js';
+import { attemptUpTo, groupAttempts, quickServerDisconnect, type Attempt } from './attempts.js';
 import { hintAddress, type ConnView, type FindingContext } from './context.js';
 import { nextSteps } from './next-steps.js';
 import { scanSources } from './rules/scan-activity.js';
@@ -59,6 +59,9 @@ export function decideVerdict(ctx: FindingContext, findings: Finding[]): Verdict
     );
     if ((v.cause === 'healthy' || v.cause === 'no-rdp-traffic') && v.confidence === 'high') v.confidence = 'medium';
   }
+  // Where the capture was taken, for the connection the verdict is about.
+  const at = v.connection !== null ? ctx.conns.find((x) => x.conn.id === v.connection) : undefined;
+  if (at && at.vantage.point !== 'unknown') v.summary += ` (Connection ${at.conn.id} was ${at.vantage.text}: ${at.vantage.basis.join('; ')}.)`;
   const extra = notes.filter((n): n is string => n !== null).join(' ');
   if (extra) v.reason = v.reason ? `${v.reason} ${extra}` : extra;
   return v;
@@ -85,7 +88,16 @@ function focus(ctx: FindingContext, attempts: Attempt[], scanners: Set<string>):
     return { pool: others, note: `Attempts from ${[...scanners].join(', ')} (scanning or password guessing, see scan.activity) are set aside: the verdict is about the other sources' attempts; give --client to choose.` };
   }
   const clients = new Set(attempts.map((a) => a.client)).size;
-  if (clients < MANY_CLIENTS) return { pool: attempts, note: null };
+  if (clients < MANY_CLIENTS) {
+    // A few clients with different outcomes: the verdict cannot know which one is the user's.
+    const failing = new Set(attempts.filter((a) => !a.succeeded).map((a) => a.client));
+    const working = new Set(attempts.filter((a) => a.succeeded).map((a) => a.client));
+    if (clients < 2 || failing.size === 0 || working.size === 0) return { pool: attempts, note: null };
+    return {
+      pool: attempts,
+      note: `${clients} clients connected in this capture with different outcomes (working: ${[...working].join(', ')}; failing: ${[...failing].join(', ')}): this verdict is about the last failing attempt; give --client with the user's address to judge theirs.`,
+    };
+  }
   return {
     pool: attempts,
     note: `${clients} different clients attempted RDP in this capture (a busy server, or scanning): this verdict is about the last failing attempt of any of them; give --client with the user's address (and --failed-at) to judge theirs.`,
@@ -110,7 +122,7 @@ function decideAmong(ctx: FindingContext, findings: Finding[], allAttempts: Atte
   if (ctx.failedAt !== null) {
     momentSource = 'failed-at';
     moment = ctx.failedAt;
-    chosen = pickAround(attempts, moment);
+    chosen = attemptUpTo(pickAround(attempts, moment), moment);
   } else if (failed.length > 0) {
     chosen = failed[failed.length - 1]!;
     momentSource = 'last-failed-attempt';
@@ -131,9 +143,11 @@ function decideAmong(ctx: FindingContext, findings: Finding[], allAttempts: Atte
     const final = chosen.final;
     const inferred = final.rec?.machine.phases.find((p) => p.name === 'active')?.inferred ?? true;
     const quick = quickServerDisconnect(final);
+    // Still open when the capture ended, with the capture ending with it: how it ended is not in the capture.
+    const stillOpen = final.close.closeKind === 'open' && ctx.captureEnd - final.conn.end < 2;
     return {
       cause: 'healthy',
-      confidence: quick || doubts.length > 0 ? 'low' : inferred ? 'medium' : 'high',
+      confidence: quick || doubts.length > 0 ? 'low' : inferred || stillOpen ? 'medium' : 'high',
       attempt: chosen.id,
       connection: final.conn.id,
       at: isoTime(final.conn.end),
@@ -146,7 +160,9 @@ function decideAmong(ctx: FindingContext, findings: Finding[], allAttempts: Atte
         ? 'A server-initiated disconnect seconds after activation keeps this from being a confident "healthy".'
         : doubts.length > 0
           ? `Weak signs of trouble on this connection: ${doubts.map((d) => `${d.id} (${d.title})`).join('; ')}.`
-          : null,
+          : stillOpen
+            ? 'The session was still open where the capture stops: how it ended (if it did) is not in this capture.'
+            : null,
       evidence: activeEvidence(final),
       clientErrors: [],
       about0x904: 'This attempt succeeded, so it does not explain a 0x904 / extended 0x7 report; capture the failing attempt.',

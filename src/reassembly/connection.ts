@@ -46,7 +46,11 @@ export class Connection {
   // closing
   firstFin: { frame: number; ts: number; fromClient: boolean } | null = null;
   firstRst: { frame: number; ts: number; fromClient: boolean } | null = null;
-  readonly rsts: { frame: number; ts: number; fromClient: boolean; ttl: number; ipId: number; window: number; seq: number; ack: number; flags: number; hasTs: boolean }[] = [];
+  /**
+   * Resets as first seen, with the leg they were seen on (see leg-copy.ts) and the TTL of their copy on
+   * the other leg (-1: seen once, on one leg only).
+   */
+  readonly rsts: { frame: number; ts: number; fromClient: boolean; ttl: number; ipId: number; window: number; seq: number; ack: number; flags: number; hasTs: boolean; leg: number; copyTtl: number }[] = [];
 
   /** Kept ICMP errors that refer to this connection (TrafficEngine.icmpErrors). */
   icmpErrors = 0;

@@ -58,6 +58,8 @@ export class Endpoint {
   maxTtlNoRst = -1;
   firstIpId = -1;
   lastIpId = -1;
+  /** IP ID of this side's last packet other than a reset (what a reset's IP ID must continue). */
+  lastIpIdNoRst = -1;
   /** Count of consecutive IP IDs that increased by 1..64 (a counter-based stack). */
   ipIdIncrements = 0;
   ipIdZero = 0;
@@ -79,6 +81,23 @@ export class Endpoint {
   gapHistoryCount = 0;
   /** Payload bytes not captured (gaps) in this direction. */
   gapBytes = 0;
+  // --- two-leg captures (an in-path device capturing both interfaces, merged files): see leg-copy.ts ---
+  /** Identity of this side's last kept segment, to recognise its copy on the other leg. */
+  segSeq = 0;
+  segAck = 0;
+  segFlags = -1;
+  segLen = 0;
+  segIpId = 0;
+  segTtl = 0;
+  segTs = 0;
+  segLeg = -1;
+  /** Leg (SLL2 interface index, else file/interface) of this side's first kept segment; -1 none yet. */
+  nearLeg = -1;
+  /** Copies of this side's segments seen again on another leg (not counted anywhere else), their TTL range and leg. */
+  copies = 0;
+  copyMinTtl = 256;
+  copyMaxTtl = -1;
+  copyLeg = -1;
   /** PMTU black-hole signature, created by the first segment that can be part of one. */
   bh: BlackholeSignature | null = null;
   /** Zeek endpoint state (ZeekState) and the history bookkeeping it uses. */

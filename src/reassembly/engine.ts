@@ -15,6 +15,8 @@ import { FlowTable, KEEP_OPEN, RELEASE, RETAIN } from './flow-table.js';
 import type { IcmpError } from './icmp-link.js';
 import { IpDefragmenter } from './ip-defrag.js';
 import { TcpReassembler, type OooBudget } from './tcp-reassembler.js';
+import { legOf } from './leg-copy.js';
+import { TcpA } from './tcp-analysis.js';
 import { trackTcp } from './tcp-tracker.js';
 
 /** What the session layer plugs into the engine. All calls are synchronous. */
@@ -283,7 +285,9 @@ export class TrafficEngine {
   private tcp(p: Packet, f: Frame): void {
     const conn = this.flows.lookup(p, 'tcp', f.index, f.ts, f.fileIndex);
     const fromClient = this.flows.fromClient;
-    const a = trackTcp(conn, p, fromClient, f.index, f.ts);
+    const a = trackTcp(conn, p, fromClient, f.index, f.ts, legOf(p, f.fileIndex, f.ifIndex));
+    // The copy of a segment on the other leg of a two-leg capture: nothing more to learn from it.
+    if (a === TcpA.LEG_COPY) return;
     this.hooks.tcpSegment?.(conn, p, fromClient, a, f.index, f.ts);
     let follow = conn.follow as TcpFollow | null | undefined;
     if (follow === undefined && p.segLength > 0 && p.payloadCaptured > 0 && this.hooks.followTcp) {

@@ -24,6 +24,8 @@ export const TcpA = {
   WINDOW_FULL: 0x1000,
   REUSED_PORTS: 0x2000,
   SPURIOUS_RETRANSMISSION: 0x4000,
+  /** Not an analysis result: the segment is a copy of the previous one seen on another leg (leg-copy.ts), skipped. */
+  LEG_COPY: 0x8000,
 } as const;
 
 const SYN_FIN_RST = TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST;

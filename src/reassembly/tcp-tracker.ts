@@ -8,12 +8,17 @@ import type { Connection } from './connection.js';
 import { BlackholeSignature } from './blackhole-signature.js';
 import { ZeekState, type Endpoint } from './endpoint.js';
 import { historyAdd, historyOnce, historyScaled } from './history.js';
+import { isLegCopy, noteCopy, noteSegment } from './leg-copy.js';
 import { analyzeSegment, TcpA } from './tcp-analysis.js';
 
 const SEG = { seq: 0, ack: 0, segLen: 0, flags: 0, window: 0, ts: 0 };
 
-/** Updates the connection for one segment; returns Wireshark's analysis flags. */
-export function trackTcp(c: Connection, p: Packet, fromClient: boolean, frame: number, ts: number): number {
+/**
+ * Updates the connection for one segment; returns Wireshark's analysis flags, or TcpA.LEG_COPY
+ * alone when the segment is the copy of the sender's previous one on another leg (`leg`: see
+ * leg-copy.ts), which nothing else counts.
+ */
+export function trackTcp(c: Connection, p: Packet, fromClient: boolean, frame: number, ts: number, leg = 0): number {
   const fwd = fromClient ? c.client : c.server;
   const rev = fromClient ? c.server : c.client;
   const flags = p.flags;
@@ -23,6 +28,15 @@ export function trackTcp(c: Connection, p: Packet, fromClient: boolean, frame: n
   const rst = (flags & TcpFlag.RST) !== 0;
   const tsOk = Number.isFinite(ts);
   const t = tsOk ? ts : c.end;
+  if (fwd.packets > 0 && isLegCopy(fwd, p, leg, t)) {
+    noteCopy(fwd, p, leg);
+    if (rst) {
+      const r = c.rsts[c.rsts.length - 1];
+      if (r && r.fromClient === fromClient && r.copyTtl < 0) r.copyTtl = p.ttl;
+    }
+    return TcpA.LEG_COPY;
+  }
+  noteSegment(fwd, p, leg, t);
 
   if (c.lastFrame === 0) {
     if (!fromClient) c.history = '^';
@@ -55,6 +69,7 @@ export function trackTcp(c: Connection, p: Packet, fromClient: boolean, frame: n
     } else fwd.firstIpId = p.ipId;
     if (p.ipId === 0) fwd.ipIdZero++;
     fwd.lastIpId = p.ipId;
+    if (!rst) fwd.lastIpIdNoRst = p.ipId;
   }
   if (p.ipTotalLength > fwd.maxIpLength) fwd.maxIpLength = p.ipTotalLength;
   if (p.segLength > fwd.maxSegment) fwd.maxSegment = p.segLength;
@@ -178,7 +193,7 @@ export function trackTcp(c: Connection, p: Packet, fromClient: boolean, frame: n
   // --- closing ---
   if (rst) {
     fwd.resets++;
-    const r = { frame, ts: t, fromClient, ttl: p.ttl, ipId: p.ipId, window: p.window, seq: p.seq, ack: p.ack, flags, hasTs: p.hasTimestamps };
+    const r = { frame, ts: t, fromClient, ttl: p.ttl, ipId: p.ipId, window: p.window, seq: p.seq, ack: p.ack, flags, hasTs: p.hasTimestamps, leg, copyTtl: -1 };
     if (!c.firstRst) c.firstRst = { frame, ts: t, fromClient };
     if (c.rsts.length < 64) c.rsts.push(r);
   }

@@ -17,6 +17,8 @@ import { tlsVersionName } from '../codes/tls-versions.js';
 import { dpuReason } from '../codes/dpu-reason.js';
 import type { Connection } from '../reassembly/connection.js';
 import { closeInfo } from '../session/close.js';
+import { sessionEnd } from '../session/session-end.js';
+import { vantageOf } from '../session/vantage.js';
 import type { ConnectionRecord } from '../session/connection-record.js';
 import type { SessionEvent } from '../session/events.js';
 import type { ConnectionReport } from './model.js';
@@ -29,8 +31,11 @@ const hex = (n: number, w = 8) => formatHex(n >>> 0, w);
 export const REPORT_BULK_EVENTS = 24;
 
 export function sessionFields(rec: ConnectionRecord, conn: Connection, captureEnd: number, redact = false): Record<string, unknown> {
-  const close = closeInfo(conn, rec, captureEnd);
+  const vantage = vantageOf(conn);
+  const close = closeInfo(conn, rec, captureEnd, vantage);
+  const end = sessionEnd(conn, rec, close);
   const out: Record<string, unknown> = {
+    vantage: { point: vantage.point, text: vantage.text, basis: vantage.basis, copiesOnSecondLeg: vantage.copies },
     protocol: rec.protocol,
     phase: rec.machine.current,
     phases: rec.machine.phases.map((p) => ({ name: p.name, frame: p.frame, at: isoTime(p.ts), offsetSec: Math.round((p.ts - conn.start) * 1e6) / 1e6, inferred: p.inferred })),
@@ -39,6 +44,7 @@ export function sessionFields(rec: ConnectionRecord, conn: Connection, captureEn
     closeFrame: close.frame,
   };
   if (close.rst) out['reset'] = close.rst;
+  if (end) out['sessionEnd'] = { kind: end.kind, frame: end.frame, evidence: end.evidence, startedBeforeCapture: end.startedBeforeCapture };
   if (rec.protocol === 'rdp' || rec.rdp.negotiation !== null || rec.rdp.requestedProtocols !== null) out['rdp'] = rdpReport(rec);
   if (rec.tls.clientHelloFrame !== null) out['tls'] = tlsReport(rec);
   if (rec.credssp.requests > 0) out['credssp'] = credsspReport(rec);

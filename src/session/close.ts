@@ -5,6 +5,7 @@
 import type { Connection } from '../reassembly/connection.js';
 import type { ConnectionRecord } from './connection-record.js';
 import { attributeRst, type RstAttribution } from './rst-attribution.js';
+import { vantageOf, type Vantage } from './vantage.js';
 
 export type CloseKind = 'fin' | 'rst' | 'alert' | 'dpu' | 'silence' | 'open' | 'refused' | 'unanswered';
 export type ClosedBy = 'client' | 'server' | 'third-party' | 'unknown' | null;
@@ -20,13 +21,13 @@ export interface CloseInfo {
 /** Seconds of quiet before the end of the capture after which an unclosed connection counts as silent. */
 export const SILENCE_SECONDS = 5;
 
-export function closeInfo(c: Connection, rec: ConnectionRecord | null, captureEnd: number): CloseInfo {
+export function closeInfo(c: Connection, rec: ConnectionRecord | null, captureEnd: number, vantage: Vantage = vantageOf(c)): CloseInfo {
   const firstRst = c.rsts[0] ?? null;
   const fin = c.firstFin;
   // SYN never answered, or answered by RST.
   if (c.transport === 'tcp' && c.syns.length > 0 && !c.synAck) {
     if (firstRst && !firstRst.fromClient) {
-      const a = attributeRst(c, firstRst);
+      const a = attributeRst(c, firstRst, vantage);
       return { closedBy: a.verdict === 'middlebox' ? 'third-party' : 'server', closeKind: 'refused', frame: firstRst.frame, at: firstRst.ts, rst: a };
     }
     if (!firstRst && c.server.packets === 0) return { closedBy: null, closeKind: 'unanswered', frame: null, at: null, rst: null };
@@ -35,12 +36,12 @@ export function closeInfo(c: Connection, rec: ConnectionRecord | null, captureEn
   const closeFrame = Math.min(firstRst?.frame ?? Infinity, fin?.frame ?? Infinity);
   if (rec) {
     const fatal = rec.tls.alerts.find((a) => a.level === 2 && a.frame <= closeFrame);
-    if (fatal) return { closedBy: fatal.from, closeKind: 'alert', frame: fatal.frame, at: null, rst: firstRst ? attributeRst(c, firstRst) : null };
+    if (fatal) return { closedBy: fatal.from, closeKind: 'alert', frame: fatal.frame, at: null, rst: firstRst ? attributeRst(c, firstRst, vantage) : null };
     const dpu = rec.rdp.dpu ?? rec.inner?.rdp.dpu ?? null;
     if (dpu && dpu.frame <= closeFrame) return { closedBy: dpu.dir === 1 ? 'server' : 'client', closeKind: 'dpu', frame: dpu.frame, at: null, rst: null };
   }
   if (firstRst && (!fin || firstRst.frame < fin.frame)) {
-    const a = attributeRst(c, firstRst);
+    const a = attributeRst(c, firstRst, vantage);
     const side = firstRst.fromClient ? 'client' : 'server';
     return { closedBy: a.verdict === 'middlebox' ? 'third-party' : side, closeKind: 'rst', frame: firstRst.frame, at: firstRst.ts, rst: a };
   }

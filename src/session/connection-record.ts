@@ -11,6 +11,7 @@ import {
 } from './facts.js';
 import { DIRECT_RDP_PHASES, GATEWAY_PHASES, KERBEROS_PHASES, PhaseMachine, RDPUDP_PHASES } from './phase-machine.js';
 import { KeylessRdpInference } from './keyless-inference.js';
+import { SegmentTail } from './session-end.js';
 import { Timeline } from './timeline.js';
 
 /** Records seen after the TLS handshake before a keyless connection stops being decoded. */
@@ -61,6 +62,15 @@ export class ConnectionRecord {
   outer: ConnectionRecord | null = null;
   decryptedEvents = 0;
   violations = 0;
+  /** Last data segments per direction (session-end.ts), created with the first one. */
+  private tails: [SegmentTail | null, SegmentTail | null] = [null, null];
+  segmentTail(dir: 0 | 1): SegmentTail | null {
+    return this.tails[dir];
+  }
+  /** A data segment (not a retransmission) of this connection: kept for how the session ended. */
+  dataSegment(dir: 0 | 1, frame: number, ts: number, length: number, head: number): void {
+    (this.tails[dir] ??= new SegmentTail()).push(frame, ts, length, head);
+  }
   /** Keyless phase inference from encrypted record sizes (created with the first such record). */
   private inference: KeylessRdpInference | null = null;
 

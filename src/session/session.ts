@@ -192,9 +192,11 @@ export class Session {
     let rec = conn.session as ConnectionRecord | null;
     const f = p.flags;
     if (!rec) {
-      if ((f & TcpFlag.SYN) === 0) return;
       const proto = protocolByPort(conn);
       if (!proto) return;
+      // A connection already set up when the capture started: followed once both sides were seen
+      // (its first payload may be an RST or a keep-alive, which no decoder is asked about).
+      if ((f & TcpFlag.SYN) === 0 && !(proto === 'rdp' && conn.client.packets > 0 && conn.server.packets > 0)) return;
       rec = this.ensure(conn, proto);
     }
     const dir = fromClient ? 0 : 1;
@@ -207,6 +209,7 @@ export class Session {
     }
     if (f & TcpFlag.RST) rec.onEvent({ type: 'tcp.rst', frame, ts, dir, ttl: p.ttl, ipId: p.ipId, window: p.window });
     if (f & TcpFlag.FIN) rec.onEvent({ type: 'tcp.fin', frame, ts, dir });
+    if (p.segLength > 0 && (a & (TcpA.RETRANSMISSION | TcpA.FAST_RETRANSMISSION | TcpA.SPURIOUS_RETRANSMISSION)) === 0) rec.dataSegment(dir, frame, ts, p.segLength, p.payloadCaptured > 0 ? p.data[p.payloadOffset]! : -1);
     if (a & (TcpA.RETRANSMISSION | TcpA.FAST_RETRANSMISSION) && p.segLength > 0) rec.onEvent({ type: 'tcp.retransmission', frame, ts, dir, length: p.segLength });
     if (a & TcpA.ZERO_WINDOW) rec.onEvent({ type: 'tcp.zero_window', frame, ts, dir });
     if (a & TcpA.KEEP_ALIVE) rec.onEvent({ type: 'tcp.keep_alive', frame, ts, dir });

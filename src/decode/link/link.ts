@@ -21,6 +21,7 @@ export function decodeLink(p: Packet, b: Uint8Array, linkType: number): boolean 
     case LinkType.LINUX_SLL2:
       if (b.length < 20) return truncated(p, 'Linux SLL2 header');
       p.sllPacketType = b[10]!;
+      p.sllIfIndex = u32be(b, 4);
       return etherTypeAt(p, b, u16be(b, 0), 20);
     case LinkType.RAW:
     case LinkType.DLT_RAW_12:

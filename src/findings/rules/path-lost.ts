@@ -5,7 +5,9 @@
  * close the connection (no FIN/RST from it). Cause path-lost.
  */
 import { formatDuration } from '../../core/time.js';
-import type { FindingContext } from '../context.js';
+import { SILENCE_SECONDS } from '../../session/close.js';
+import type { ConnView, FindingContext } from '../context.js';
+import { streamFilter } from '../context.js';
 import { kind, type Rule } from '../rule.js';
 import { makeFinding, type Finding } from '../types.js';
 import { dirOf, isRelevant, pastTls, phaseAt } from './tcp-phase.js';
@@ -20,13 +22,48 @@ export const PATH_LOST = kind({
   rank: 60,
 });
 
+/** Sessions that fall silent within this long of each other went quiet "at the same moment". */
+const SAME_MOMENT_SECONDS = 1;
+/** Quiet sessions at the same moment from which the silence reads as a dead path, not idleness. */
+const MANY_AT_ONCE = 3;
+
+/**
+ * Sessions that were up and then went completely silent — no data, no ACKs, no close from either
+ * side — while the capture went on (session-end `silent`). An idle RDP session and a dead path look
+ * the same from a point where nothing was sent into the silence; many sessions falling silent at the
+ * same moment is a path or a device dropping everything.
+ */
+function silentSessions(ctx: FindingContext, done: Set<ConnView>): Finding[] {
+  const quiet = ctx.conns.filter((v) => !done.has(v) && v.end?.kind === 'silent' && isRelevant(v) && ctx.captureEnd - v.conn.end > SILENCE_SECONDS);
+  const out: Finding[] = [];
+  for (const v of quiet) {
+    const c = v.conn;
+    const together = quiet.filter((o) => Math.abs(o.conn.end - c.end) <= SAME_MOMENT_SECONDS).length;
+    const silence = ctx.captureEnd - c.end;
+    const lastFrom = c.client.lastTime >= c.server.lastTime ? 'client' : 'server';
+    out.push(makeFinding({
+      kind: PATH_LOST, conn: c, confidence: together >= MANY_AT_ONCE ? 'medium' : 'low',
+      frames: [c.lastFrame], at: c.end,
+      detail:
+        `The session was up (${phaseAt(v, c.lastFrame)} phase); after frame ${c.lastFrame} (last from the ${lastFrom}) neither side sent anything — no data, no ACKs, no FIN or RST — for the ${formatDuration(silence)} the capture went on` +
+        (together > 1 ? `, and ${together - 1} other session(s) fell silent within a second of it` : '') +
+        `. ${together >= MANY_AT_ONCE ? 'Many sessions going quiet at once is a path or device that stopped forwarding (inferred).' : 'From this capture point an idle session and a path that died look the same (nothing was sent into the silence): a capture on the other side, or a longer one, tells them apart.'}`,
+      filter: `${streamFilter(c)} && frame.number>=${Math.max(1, c.lastFrame - 5)}`,
+      evidence: [{ frame: c.lastFrame, at: c.end, what: `last packet of the connection (from the ${lastFrom})` }],
+      data: { silentSide: 'both', silenceSec: silence, probes: 0, keepAlives: 0, phase: phaseAt(v, c.lastFrame), together, server: c.server.ip, port: c.server.port },
+    }));
+  }
+  return out;
+}
+
 export const rule: Rule = {
   kinds: [PATH_LOST],
   run(ctx: FindingContext): Finding[] {
     const out: Finding[] = [];
+    const done = new Set<ConnView>();
     for (const v of ctx.conns) {
       const c = v.conn;
-      if (c.transport !== 'tcp' || !v.rec || !isRelevant(v) || !c.synAck || !pastTls(v)) continue;
+      if (c.transport !== 'tcp' || !v.rec || !isRelevant(v) || (!c.synAck && !v.end?.startedBeforeCapture) || !pastTls(v) && !v.end?.startedBeforeCapture) continue;
       for (const dir of [0, 1] as const) {
         const prober = dir === 0 ? c.client : c.server;
         const silent = dir === 0 ? c.server : c.client;
@@ -42,6 +79,7 @@ export const rule: Rule = {
         const silence = (gaveUp?.ts ?? Math.max(ctx.captureEnd, prober.lastTime)) - silent.lastTime;
         const kas = probes.filter((e) => e.type === 'tcp.keep_alive').length;
         const confidence: Finding['confidence'] = silence >= 3 && probes.length >= 2 && (gaveUp || ctx.captureEnd - silent.lastTime >= 5) ? 'high' : 'medium';
+        done.add(v);
         out.push(makeFinding({
           kind: PATH_LOST, conn: c, confidence,
           frames: [silent.lastFrame, ...probes.map((e) => e.frame).slice(0, 10), ...(gaveUp ? [gaveUp.frame] : [])],
@@ -60,6 +98,7 @@ export const rule: Rule = {
         }));
       }
     }
+    out.push(...silentSessions(ctx, done));
     return out;
   },
 };

@@ -25,6 +25,7 @@ import { rule as serverDpu } from './server-dpu.js';
 import { rule as serverLicensingError } from './server-licensing-error.js';
 import { rule as serverLogonError } from './server-logon-error.js';
 import { rule as serverRefusalSignature } from './server-refusal-signature.js';
+import { rule as serverSessionEnd } from './server-session-end.js';
 import { rule as serverSetErrorInfo } from './server-set-error-info.js';
 import { rule as tlsAlert } from './tls-alert.js';
 import { rule as tlsCertificateProblem } from './tls-certificate-problem.js';
@@ -59,6 +60,7 @@ export const protocolRules: Rule[] = [
   serverLicensingError,
   serverLogonError,
   serverClosedWithoutReason,
+  serverSessionEnd,
   rdpudpFailed,
   scanActivity,
   healthySessionActive,

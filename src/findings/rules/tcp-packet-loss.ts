@@ -56,6 +56,22 @@ function longestChain(v: ConnView): number {
   return best;
 }
 
+/** Seconds of total quiet from one side, while the other retransmits, that make it "silent", not lossy. */
+const DEAD_SECONDS = 3;
+
+/** The side that fell completely silent while the other went on retransmitting to it, or null. */
+export function diedSide(v: ConnView): 'client' | 'server' | null {
+  const c = v.conn;
+  for (const dir of [0, 1] as const) {
+    const quiet = dir === 0 ? c.server : c.client;
+    const talker = dir === 0 ? c.client : c.server;
+    if (quiet.packets === 0 || talker.lastTime - quiet.lastTime < DEAD_SECONDS) continue;
+    const after = (v.rec?.timeline.events ?? []).filter((e) => e.type === 'tcp.retransmission' && dirOf(e) === dir && e.ts > quiet.lastTime).length;
+    if (after >= 2) return dir === 0 ? 'server' : 'client';
+  }
+  return null;
+}
+
 export const rule: Rule = {
   kinds: [PACKET_LOSS, RETRANSMISSION_STORM],
   run(ctx: FindingContext): Finding[] {
@@ -96,12 +112,16 @@ export const rule: Rule = {
       const filter: FilterSpec = { also: [ALSO.retransmission, ALSO.lostSegment, ALSO.duplicateAck] };
       const evidence = events.slice(0, 10).map((e) => ({ frame: e.frame, at: e.ts, what: e.what }));
       const frames = events.map((e) => e.frame).slice(0, 20);
+      // Silence is not loss: one side that went completely quiet (no data, no ACKs) while the other
+      // retransmits into the void is a dead path or a device that started dropping (path.lost).
+      const silentSide = diedSide(v);
       if (failed && !explained && !mtuLike && (rate >= 0.2 || chain >= 2)) {
         const bothWays = rtxOf(c.client) > 0 && rtxOf(c.server) > 0;
-        const confidence: Finding['confidence'] = rate >= 0.3 && rtx >= 4 && (bothWays || chain >= 2) ? 'high' : 'medium';
+        const confidence: Finding['confidence'] = silentSide ? 'low' : rate >= 0.3 && rtx >= 4 && (bothWays || chain >= 2) ? 'high' : 'medium';
         out.push(makeFinding({
           kind: PACKET_LOSS, conn: c, confidence, frames, at: events[events.length - 1]?.ts ?? c.end, filter, evidence, data,
-          detail: `The connection never reached its final phase (stopped in ${phaseAt(v, c.lastFrame)}) and lost many packets on the way: ${text} Loss this heavy stalls the handshake until the client's timers give up (inferred).`,
+          detail: `The connection never reached its final phase (stopped in ${phaseAt(v, c.lastFrame)}) and lost many packets on the way: ${text} Loss this heavy stalls the handshake until the client's timers give up (inferred).` +
+            (silentSide ? ` But the ${silentSide} went completely silent (no data, no ACKs) while the other side kept retransmitting: that is a path that died or a device that started dropping, more than random loss.` : ''),
         }));
       } else if (rtx >= 5 && rate >= 0.05 && !mtuLike) {
         out.push(makeFinding({

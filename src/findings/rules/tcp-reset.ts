@@ -31,8 +31,18 @@ export const FORGED_RANK = 20;
 
 type Stage = 'x224' | 'clienthello' | 'midsession';
 
+/**
+ * A connection whose handshake is not in the capture (the capture started mid-connection) but that
+ * carried data both ways before the reset: an RDP session already under way, not a stray segment.
+ */
+export function startedBeforeCapture(v: ConnView): boolean {
+  const c = v.conn;
+  return c.syns.length === 0 && c.synAck === null && c.client.bytes > 0 && c.server.bytes > 0;
+}
+
 function stageOf(v: ConnView, rstFrame: number): Stage | null {
   const rec = v.rec!;
+  if (startedBeforeCapture(v)) return 'midsession';
   const ch = rec.tls.clientHelloFrame;
   const done = rec.tls.handshakeComplete && rec.tls.handshakeComplete.frame < rstFrame;
   const later = ['credssp', 'mcs', 'secure-settings', 'licensing', 'capabilities', 'active', 'http-auth', 'tunnel', 'channel', 'inner-rdp'].some((p) => {
@@ -54,7 +64,8 @@ export const rule: Rule = {
       const c = v.conn;
       if (c.transport !== 'tcp' || !v.rec || !(isRdpish(v) || v.protocol === 'tls')) continue;
       // The handshake must be on the capture (a stray segment of an old connection answered by RST is not a session).
-      if (!c.synAck || v.close.closeKind !== 'rst') continue;
+      const midStream = startedBeforeCapture(v);
+      if ((!c.synAck && !midStream) || v.close.closeKind !== 'rst') continue;
       const rst = c.rsts[0];
       if (!rst) continue;
       const stage = stageOf(v, rst.frame);
@@ -76,21 +87,23 @@ export const rule: Rule = {
       else cause = 'server-reset';
       const strongCount = j.indicators.filter((i) => i.strength === 'strong').length;
       const confidence: Finding['confidence'] = forged
-        ? strongCount >= 2 || j.indicators.some((i) => i.strength === 'strong' && i.detail.includes('initial TTL'))
+        ? strongCount >= 2 || j.indicators.some((i) => i.strength === 'strong' && (i.kind === 'ttl' || i.kind === 'leg'))
           ? 'high'
           : 'medium'
         : cause === 'server-reset'
-          ? j.verdict === 'peer' ? (stage === 'midsession' ? 'medium' : 'high') : 'low'
+          ? j.verdict === 'peer' ? (stage === 'midsession' && !j.matchesPeerStack ? 'medium' : 'high') : 'low'
           : 'medium';
       const conf: Finding['confidence'] = stage === 'midsession' && v.protocol === 'tls' ? 'low' : confidence;
       const phase = phaseAt(v, rst.frame);
-      const stageText = stage === 'x224' ? 'after the X.224 Connection Request, before any TLS' : stage === 'clienthello' ? `after the TLS ClientHello (frame ${v.rec.tls.clientHelloFrame})${v.rec.tls.serverHelloFrame ? '' : ', no ServerHello'}` : `in the ${phase} phase, after the security handshake`;
+      const stageText = midStream
+        ? `in a session that was already under way when the capture started (no TCP handshake in the capture; ${c.client.bytes} bytes from the client and ${c.server.bytes} from the server before)`
+        : stage === 'x224' ? 'after the X.224 Connection Request, before any TLS' : stage === 'clienthello' ? `after the TLS ClientHello (frame ${v.rec.tls.clientHelloFrame})${v.rec.tls.serverHelloFrame ? '' : ', no ServerHello'}` : `in the ${phase} phase, after the security handshake`;
       const trigger = stage === 'x224' ? v.rec.machine.phases.find((p) => p.name === 'x224')?.frame : stage === 'clienthello' ? v.rec.tls.clientHelloFrame : null;
       const verdictText = forged
         ? `Likely forged by a device in the path about ${j.hopsAway ?? '?'} hop(s) from the capture point, not by ${rst.fromClient ? c.client.ip : c.server.ip} (≈${j.peerHopsAway ?? '?'} hops)`
         : j.verdict === 'peer'
-          ? `Consistent with the ${claimed}'s own stack (TTL ${rst.ttl} as its ${rst.fromClient ? 'SYN' : 'SYN-ACK'}; ≈${j.hopsAway} hops away), or an in-path device indistinguishable from it`
-          : 'Nothing to compare the RST with: sender undetermined';
+          ? `Consistent with the ${claimed}'s own stack (TTL ${rst.ttl} as its other packets${j.comparedWith === 'other-leg-copies' ? ' on the same leg' : ''}${j.matchesPeerStack ? ', IP ID continuing its counter' : ''}; ≈${j.hopsAway} hops away), or an in-path device indistinguishable from it`
+          : 'Nothing on the same leg to compare the RST with: sender undetermined';
       const f = makeFinding({
         kind: k,
         conn: c,
@@ -119,6 +132,7 @@ export const rule: Rule = {
           stage, phase, from: claimed, forged, verdict: j.verdict, rstTtl: rst.ttl, peerTtl: j.refTtl, hopsAway: j.hopsAway, peerHopsAway: j.peerHopsAway,
           indicators: j.indicators.map((i) => ({ kind: i.kind, strength: i.strength })), explainedBy: explained,
           server: c.server.ip, port: c.server.port, irttMs: Number.isFinite(c.irtt) ? c.irtt * 1000 : null,
+          comparedWith: j.comparedWith, matchesPeerStack: j.matchesPeerStack, vantage: v.vantage.point, startedBeforeCapture: midStream,
         },
       });
       if (forged) f.rank = FORGED_RANK;

@@ -18,8 +18,8 @@ import type { Connection } from '../../../src/reassembly/connection.js';
 
 const LAB = join(import.meta.dirname, '../../../captures/lab');
 const LAB_FILES = readdirSync(LAB)
-  // One vantage point: a server-side copy of the same traffic would merge with the client's.
-  .filter((f) => /\.pcapng?$/.test(f) && !/-server(-[a-z0-9]+)?\.pcapng?$/.test(f))
+  // One vantage point: a server-side (or in-path router) copy of the same traffic would merge with the client's.
+  .filter((f) => /\.pcapng?$/.test(f) && !/-(server|router)(-[a-z0-9]+)?\.pcapng?$/.test(f))
   .map((f) => join(LAB, f));
 /** Several files are read as one capture (e.g. rotated files): here in the order they were made. */
 let FILES: string[] = [];
