@@ -180,7 +180,8 @@ export function captureProblems(r: Report): Problem[] {
   if (more > 0) out.push({ kind: 'limit', text: `${more} more decoder problem(s) in connections (see --format json, events of type analyzer.violation)` });
   const keyLogs = ((r['secrets'] as Any | undefined)?.keyLogs ?? []) as Any[];
   for (const k of keyLogs) {
-    if (k.secretLines === 0) out.push({ kind: 'damage', text: `key log ${k.origin} has no usable secret line${k.badLines ? ` (${k.badLines} unreadable line(s))` : ''}: nothing could be decrypted with it` });
+    // A Decryption Secrets Block met again adds no new line: not damage when the same origin gave secrets.
+    if (k.secretLines === 0 && !keyLogs.some((o) => o.origin === k.origin && o.secretLines > 0)) out.push({ kind: 'damage', text: `key log ${k.origin} has no usable secret line${k.badLines ? ` (${k.badLines} unreadable line(s))` : ''}: nothing could be decrypted with it` });
     else if (k.badLines > 0) out.push({ kind: 'limit', text: `key log ${k.origin}: ${k.badLines} unreadable line(s) skipped` });
   }
   return out;
