@@ -10,9 +10,10 @@ import type { CaptureSource, FrameSink, SourceSummary } from './capture/source.j
 import type { Connection } from './reassembly/connection.js';
 import { TrafficEngine, type EngineHooks } from './reassembly/engine.js';
 import { buildCapture, buildConnection, buildFragments, buildIcmp } from './report/build-capture.js';
-import { sessionFields } from './report/build-session.js';
+import { collectSensitive, sessionFields } from './report/build-session.js';
 import { REPORT_SCHEMA, type ConnectionReport, type Report } from './report/model.js';
-import { redactDeep } from './report/redact.js';
+import { Redactor } from './report/redact.js';
+import { isSensitiveData } from './evtx/meanings.js';
 import { ConnectionListing } from './report/connection-listing.js';
 import { Session } from './session/session.js';
 import { KeyLogFollower } from './session/secrets.js';
@@ -145,7 +146,9 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
   const evictedReports: ConnectionReport[] = [];
   const fileLabels: string[] = [];
   let lastTsSeen = 0;
-  const redact = options.redact !== false;
+  // One Redactor for the report: names met in any connection's fields are also hidden in free text.
+  const redactor = options.redact !== false ? new Redactor() : null;
+  const redact: Redactor | false = redactor ?? false;
   const focus = focusFilter(options.client ?? null, options.server ?? null);
   const keep = (r: ConnectionReport): void => {
     if (options.onConnection) options.onConnection(r);
@@ -169,6 +172,8 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
         else r['protocol'] = 'other';
         return r;
       };
+      // Names of a connection that is only counted (not listed) may still be quoted by a finding.
+      if (rec && redactor) collectSensitive(rec, redactor);
       if (listing) listing.add(c, rec, summary);
       else keep(summary());
       session?.release(c);
@@ -253,6 +258,13 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
   if (options.diagnose !== false) {
     const logs = options.events?.length ? readEventLogs(options.events) : null;
     if (logs) report['eventLogs'] = logs.summary;
+    if (logs && redactor) {
+      for (const e of logs.events) {
+        for (const [k, v] of e.data) if (v !== '-' && isSensitiveData(e, k)) redactor.note(v);
+        if (e.userSid.startsWith('S-1-5-21-')) redactor.note(e.userSid);
+      }
+    }
+    if (session && redactor) for (const c of engine.flows.all) { const rec = session.record(c); if (rec) collectSensitive(rec, redactor); }
     const d = diagnose(engine, session, {
       events: logs?.events ?? [],
       failedAt: options.failedAt ?? logs?.clientFailure?.ts ?? null,
@@ -286,10 +298,11 @@ export async function analyzeSources(sources: CaptureSource[], options: AnalyzeO
   }
   listing?.finish(report);
   for (const f of options.extend ?? []) f(report, { engine, session });
-  if (!redact) return report;
-  // Connections were redacted as they were summarised (sessionFields); findings and the verdict here.
-  for (const k of ['findings', 'verdict'] as const) if (report[k] !== undefined) report[k] = redactDeep(report[k]);
-  return report;
+  if (!redactor) return report;
+  // Connections were redacted as they were summarised (sessionFields); findings and the verdict here,
+  // then every string of the report is scrubbed of the names met (finding details, summaries, warnings).
+  for (const k of ['findings', 'verdict'] as const) if (report[k] !== undefined) report[k] = redactor.fields(report[k]);
+  return redactor.scrub(report);
 }
 
 export async function analyzeFiles(paths: string[], options: AnalyzeOptions = {}): Promise<Report> {

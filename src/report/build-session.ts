@@ -22,7 +22,7 @@ import { vantageOf } from '../session/vantage.js';
 import type { ConnectionRecord } from '../session/connection-record.js';
 import type { SessionEvent } from '../session/events.js';
 import type { ConnectionReport } from './model.js';
-import { redactDeep, redactField, redactValue, SENSITIVE_KEYS } from './redact.js';
+import { Redactor, redactField, SENSITIVE_KEYS } from './redact.js';
 import { BULK_EVENT_TYPES } from '../session/events.js';
 
 const hex = (n: number, w = 8) => formatHex(n >>> 0, w);
@@ -30,7 +30,13 @@ const hex = (n: number, w = 8) => formatHex(n >>> 0, w);
 /** Bulk events (encrypted records, fast-path PDUs…) listed per connection; the rest are counted. */
 export const REPORT_BULK_EVENTS = 24;
 
-export function sessionFields(rec: ConnectionRecord, conn: Connection, captureEnd: number, redact = false): Record<string, unknown> {
+/**
+ * `redact`: the report's Redactor (it remembers the names met, to scrub them from free text
+ * everywhere in the report), `true` for one of this connection alone, `false` for none.
+ */
+export function sessionFields(rec: ConnectionRecord, conn: Connection, captureEnd: number, redact: boolean | Redactor = false): Record<string, unknown> {
+  const r = redact === true ? new Redactor() : redact === false ? null : redact;
+  if (r) collectSensitive(rec, r);
   const vantage = vantageOf(conn);
   const close = closeInfo(conn, rec, captureEnd, vantage);
   const end = sessionEnd(conn, rec, close);
@@ -66,17 +72,43 @@ export function sessionFields(rec: ConnectionRecord, conn: Connection, captureEn
   let bulk = 0;
   out['events'] = rec.timeline.events
     .filter((e) => !BULK_EVENT_TYPES.has(e.type) || bulk++ < REPORT_BULK_EVENTS)
-    .map((e) => eventReport(e, redact));
-  if (redact) {
-    // Only these parts can hold names; the rest of the connection (TLS included: versions,
-    // suites, SNI and certificate names are not user data) is addresses and numbers.
-    for (const k of ['rdp', 'ntlm', 'kerberos', 'rdg', 'inner']) if (out[k] !== undefined) out[k] = redactDeep(out[k]);
+    .map((e) => eventReport(e, r));
+  if (r) {
+    // Only these parts can hold names in fields; the rest of the connection (TLS included:
+    // versions, suites, SNI and certificate names are not user data) is addresses and numbers.
+    for (const k of ['rdp', 'ntlm', 'kerberos', 'rdg', 'inner']) if (out[k] !== undefined) out[k] = r.fields(out[k]);
   }
   if (rec.violations > 0) out['violations'] = rec.violations;
   const unlisted = rec.timeline.dropped + Math.max(0, bulk - REPORT_BULK_EVENTS);
   if (unlisted > 0) out['eventsNotListed'] = unlisted;
   out['eventCounts'] = Object.fromEntries(rec.timeline.bulkCounts);
-  return out;
+  // Free text of the connection (vantage, session end, event text) may quote a name read in a field.
+  return r ? r.scrub(out) : out;
+}
+
+/**
+ * Remembers in `r` every name this connection's record holds (facts and listed events), whether
+ * or not the connection is listed in the report: a finding may quote it.
+ */
+export function collectSensitive(rec: ConnectionRecord, r: Redactor): void {
+  for (const x of [rec, rec.inner]) {
+    if (!x) continue;
+    r.collect(x.rdp);
+    if (x.ntlm.messages.length > 0) r.collect(x.ntlm);
+    if (x.kerberos.messages.length > 0 || x.kerberos.errors.length > 0) r.collect(x.kerberos);
+    if (x.protocol === 'rdp-gateway' || x.rdg.http.length > 0) r.collect(x.rdg);
+    for (const e of x.timeline.events) {
+      if (BULK_EVENT_TYPES.has(e.type)) continue;
+      r.collect(e);
+      if (e.type === 'tls.certificate' && (e as { dir?: number }).dir === 0) {
+        for (const c of e.certificates) {
+          r.note(c.subject);
+          r.note(c.subjectCN);
+          for (const n of c.san ?? []) r.note(n);
+        }
+      }
+    }
+  }
 }
 
 function rdpReport(rec: ConnectionRecord) {
@@ -175,23 +207,23 @@ function rdgReport(rec: ConnectionRecord) {
 
 const SKIP_KEYS = new Set(['type', 'frame', 'ts', 'dir', 'firstFrame', 'decrypted']);
 
-function eventReport(e: SessionEvent, redact: boolean): { type: string; frame: number; at: string; dir?: string; decrypted?: boolean; detail: Record<string, unknown> } {
+function eventReport(e: SessionEvent, r: Redactor | null): { type: string; frame: number; at: string; dir?: string; decrypted?: boolean; detail: Record<string, unknown> } {
   const detail: Record<string, unknown> = {};
   const o = e as unknown as Record<string, unknown>;
   for (const k in o) {
     if (SKIP_KEYS.has(k)) continue;
     const v = o[k];
     if (v === undefined || v instanceof Uint8Array) continue;
-    if (!redact || (typeof v !== 'object' && !SENSITIVE_KEYS.has(k))) detail[k] = v;
-    else detail[k] = redactField(k, v);
+    if (!r || (typeof v !== 'object' && !SENSITIVE_KEYS.has(k))) detail[k] = v;
+    else detail[k] = redactField(k, v, r);
   }
-  if (redact && e.type === 'tls.certificate' && (e as { dir?: number }).dir === 0) {
+  if (r && e.type === 'tls.certificate' && (e as { dir?: number }).dir === 0) {
     // A client certificate names its holder: subject, CN and SAN are redacted like user names.
     detail['certificates'] = e.certificates.map((c) => ({
       ...c,
-      subject: redactValue(c.subject),
-      ...(c.subjectCN !== undefined ? { subjectCN: redactValue(c.subjectCN) } : {}),
-      ...(c.san !== undefined ? { san: c.san.map(redactValue) } : {}),
+      subject: r.value(c.subject),
+      ...(c.subjectCN !== undefined ? { subjectCN: r.value(c.subjectCN) } : {}),
+      ...(c.san !== undefined ? { san: c.san.map((n) => r.value(n)) } : {}),
     }));
   }
   // Key order as documented: type, frame, at, dir, decrypted, detail (one object, built in that order).

@@ -28,8 +28,8 @@ export function redactValue(v: string): string {
 }
 
 /** One field of an object, redacted as `redactDeep` would redact it inside its parent. */
-export function redactField(key: string, v: unknown): unknown {
-  return walk(v, SENSITIVE_KEYS.has(key));
+export function redactField(key: string, v: unknown, r?: Redactor): unknown {
+  return walk(v, SENSITIVE_KEYS.has(key), r, key);
 }
 
 /**
@@ -38,17 +38,18 @@ export function redactField(key: string, v: unknown): unknown {
  * allocations), so the result may share objects with `x`.
  */
 export function redactDeep<T>(x: T): T {
-  return walk(x, false) as T;
+  return walk(x, false, undefined, undefined) as T;
 }
 
-function walk(x: unknown, sensitive: boolean): unknown {
-  if (typeof x === 'string') return sensitive ? redactValue(x) : x;
+/** `key`: the sensitive field the value sits in (for the parts of a principal). */
+function walk(x: unknown, sensitive: boolean, r: Redactor | undefined, key: string | undefined): unknown {
+  if (typeof x === 'string') return sensitive ? (r ? r.value(x, key) : redactValue(x)) : x;
   if (x === null || typeof x !== 'object') return x;
   if (Array.isArray(x)) {
     let out: unknown[] | null = null;
     for (let i = 0; i < x.length; i++) {
       const v = x[i];
-      const w = walk(v, sensitive);
+      const w = walk(v, sensitive, r, key);
       if (w !== v && out === null) out = x.slice(0, i);
       if (out !== null) out.push(w);
     }
@@ -61,7 +62,166 @@ function walk(x: unknown, sensitive: boolean): unknown {
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
     const v = o[k];
-    const w = walk(v, sensitive || SENSITIVE_KEYS.has(k));
+    const s = sensitive || SENSITIVE_KEYS.has(k);
+    const w = walk(v, s, r, s && !sensitive ? k : key);
+    if (w !== v && out === null) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]!] = o[keys[j]!];
+    }
+    if (out !== null) out[k] = w;
+  }
+  return out ?? x;
+}
+
+/** Keys whose value is a service principal (`class/host[/…]`): the leading service class is a protocol constant. */
+const SERVICE_KEYS = new Set(['sname', 'ticketSname', 'tgsTicketSname', 'spn', 'targetName']);
+/** Shorter values are redacted where they are fields, but not looked for inside free text (they match ordinary words). */
+export const MIN_TEXT_LENGTH = 3;
+/** Longer strings are not names (a damaged field): redacted as fields, not looked for in text. */
+const MAX_TEXT_LENGTH = 512;
+/** Distinct values remembered per report at most (bounded memory); later ones are still redacted as fields. */
+export const MAX_VALUES = 20_000;
+
+/**
+ * The redaction of one report: every sensitive value met in a structured field (or given to
+ * `note`) is remembered with its tag, and free text — finding details, the verdict summary,
+ * warnings — is then scrubbed of those values, so that a name quoted in a sentence is hidden as
+ * surely as the field it came from. Matching is case-insensitive and whole-token (a value is
+ * replaced only where it is not part of a longer word), the longest value first; a principal
+ * also contributes its parts (`user@REALM`, `DOMAIN\user`, the host of `TERMSRV/host`).
+ * No pattern guesses what looks like a name: only values the analysis read from a name field.
+ */
+export class Redactor {
+  /** Lower-cased value → tag. */
+  private readonly known = new Map<string, string>();
+  private pattern: RegExp | null = null;
+  private patternSize = -1;
+  /** Values not remembered because MAX_VALUES was reached. */
+  overflow = 0;
+
+  /** The tag of `v`, remembering `v` (and its parts, for principals of field `key`) for free text. */
+  value(v: string, key?: string): string {
+    if (v === '') return v;
+    const tag = redactValue(v);
+    this.remember(v, tag);
+    if (key !== undefined) for (const p of principalParts(v, SERVICE_KEYS.has(key))) this.remember(p, redactValue(p));
+    return tag;
+  }
+
+  /** Remembers a sensitive value met outside a report field (event log data, a record's facts). */
+  note(v: unknown, key?: string): void {
+    if (typeof v === 'string') this.value(v, key);
+  }
+
+  /** Remembers every sensitive string inside `x` (fields named in SENSITIVE_KEYS, at any depth). */
+  collect(x: unknown, sensitive = false, key?: string, depth = 0): void {
+    if (typeof x === 'string') {
+      if (sensitive) this.value(x, key);
+      return;
+    }
+    if (x === null || typeof x !== 'object' || depth > 8 || ArrayBuffer.isView(x)) return;
+    if (Array.isArray(x)) {
+      for (const v of x) this.collect(v, sensitive, key, depth + 1);
+      return;
+    }
+    const o = x as Record<string, unknown>;
+    for (const k in o) {
+      const s = sensitive || SENSITIVE_KEYS.has(k);
+      this.collect(o[k], s, s && !sensitive ? k : key, depth + 1);
+    }
+  }
+
+  /** `x` with sensitive fields replaced by tags (copy on write), their values remembered. */
+  fields<T>(x: T): T {
+    return walk(x, false, this, undefined) as T;
+  }
+
+  /** `s` with every remembered value replaced by its tag. */
+  text(s: string): string {
+    const re = this.regex();
+    if (re === null || s.length < MIN_TEXT_LENGTH) return s;
+    re.lastIndex = 0;
+    if (!re.test(s)) return s;
+    re.lastIndex = 0;
+    return s.replace(re, (m) => this.known.get(m.toLowerCase()) ?? m);
+  }
+
+  /** `x` with fields redacted and every string scrubbed of remembered values (copy on write). */
+  deep<T>(x: T): T {
+    return scrub(this.fields(x), this, 0) as T;
+  }
+
+  /** `x` (already field-redacted) with every string scrubbed of remembered values (copy on write). */
+  scrub<T>(x: T): T {
+    return scrub(x, this, 0) as T;
+  }
+
+  /** Remembered values (lower case), for tests. */
+  get size(): number {
+    return this.known.size;
+  }
+
+  private remember(v: string, tag: string): void {
+    if (v.length < MIN_TEXT_LENGTH || v.length > MAX_TEXT_LENGTH || v.startsWith('‹redacted:')) return;
+    const k = v.toLowerCase();
+    if (this.known.has(k)) return;
+    if (this.known.size >= MAX_VALUES) {
+      this.overflow++;
+      return;
+    }
+    this.known.set(k, tag);
+  }
+
+  private regex(): RegExp | null {
+    if (this.known.size === 0) return null;
+    if (this.pattern !== null && this.patternSize === this.known.size) return this.pattern;
+    const alts = [...this.known.keys()].sort((a, b) => b.length - a.length).map(escapeRegex);
+    // Whole tokens only: not preceded or followed by a letter, digit or underscore.
+    this.pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${alts.join('|')})(?![\\p{L}\\p{N}_])`, 'giu');
+    this.patternSize = this.known.size;
+    return this.pattern;
+  }
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+/**
+ * The names inside a principal: `user@REALM` → user, REALM; `DOMAIN\user` → DOMAIN, user;
+ * `a/b/c` → its components, without the first for a service principal (krbtgt, TERMSRV, HTTP:
+ * the kind of service, fixed by the protocol, not a name).
+ */
+export function principalParts(v: string, service: boolean): string[] {
+  const out: string[] = [];
+  const slash = v.split('/');
+  for (let i = service && slash.length > 1 ? 1 : 0; i < slash.length; i++) {
+    for (const a of slash[i]!.split('@')) for (const b of a.split('\\')) if (b !== '' && b !== v) out.push(b);
+  }
+  if (service && slash.length > 1) out.push(slash.slice(1).join('/'));
+  return out.filter((p) => p !== v);
+}
+
+function scrub(x: unknown, r: Redactor, depth: number): unknown {
+  if (typeof x === 'string') return r.text(x);
+  if (x === null || typeof x !== 'object' || ArrayBuffer.isView(x) || depth > 64) return x;
+  if (Array.isArray(x)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      const w = scrub(v, r, depth + 1);
+      if (w !== v && out === null) out = x.slice(0, i);
+      if (out !== null) out.push(w);
+    }
+    return out ?? x;
+  }
+  const o = x as Record<string, unknown>;
+  let out: Record<string, unknown> | null = null;
+  const keys = Object.keys(o);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = o[k];
+    const w = scrub(v, r, depth + 1);
     if (w !== v && out === null) {
       out = {};
       for (let j = 0; j < i; j++) out[keys[j]!] = o[keys[j]!];
