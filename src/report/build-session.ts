@@ -22,7 +22,7 @@ import { vantageOf } from '../session/vantage.js';
 import type { ConnectionRecord } from '../session/connection-record.js';
 import type { SessionEvent } from '../session/events.js';
 import type { ConnectionReport } from './model.js';
-import { Redactor, redactField, SENSITIVE_KEYS } from './redact.js';
+import { Redactor, redactField, redactValue, SENSITIVE_KEYS } from './redact.js';
 import { BULK_EVENT_TYPES } from '../session/events.js';
 
 const hex = (n: number, w = 8) => formatHex(n >>> 0, w);
@@ -99,14 +99,8 @@ export function collectSensitive(rec: ConnectionRecord, r: Redactor): void {
     if (x.protocol === 'rdp-gateway' || x.rdg.http.length > 0) r.collect(x.rdg);
     for (const e of x.timeline.events) {
       if (BULK_EVENT_TYPES.has(e.type)) continue;
+      // Client certificate names are redacted as fields only (eventReport), not looked for in text.
       r.collect(e);
-      if (e.type === 'tls.certificate' && (e as { dir?: number }).dir === 0) {
-        for (const c of e.certificates) {
-          r.note(c.subject);
-          r.note(c.subjectCN);
-          for (const n of c.san ?? []) r.note(n);
-        }
-      }
     }
   }
 }
@@ -221,9 +215,9 @@ function eventReport(e: SessionEvent, r: Redactor | null): { type: string; frame
     // A client certificate names its holder: subject, CN and SAN are redacted like user names.
     detail['certificates'] = e.certificates.map((c) => ({
       ...c,
-      subject: r.value(c.subject),
-      ...(c.subjectCN !== undefined ? { subjectCN: r.value(c.subjectCN) } : {}),
-      ...(c.san !== undefined ? { san: c.san.map((n) => r.value(n)) } : {}),
+      subject: redactValue(c.subject),
+      ...(c.subjectCN !== undefined ? { subjectCN: redactValue(c.subjectCN) } : {}),
+      ...(c.san !== undefined ? { san: c.san.map(redactValue) } : {}),
     }));
   }
   // Key order as documented: type, frame, at, dir, decrypted, detail (one object, built in that order).

@@ -184,7 +184,8 @@ export class Redactor {
 }
 
 function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  // Only syntax characters: with the u flag any other escape (\-) is an error.
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /**
