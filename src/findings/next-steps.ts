@@ -165,8 +165,14 @@ function credsspSteps(f: Finding | null): string[] {
   if (f?.id === 'credssp.early-user-auth-denied') {
     return ['The user authenticated but is not allowed to log on through Remote Desktop: add the account to "Remote Desktop Users" or grant "Allow log on through Remote Desktop Services" on the server.'];
   }
+  // SEC_E_UNSUPPORTED_FUNCTION says the authentication package was refused, not the password: the
+  // account check would contradict the step that follows, so it is not given.
+  if (code === 0x80090302)
+    return [
+      'NLA failed with 0x80090302 (SEC_E_UNSUPPORTED_FUNCTION): the server refused the authentication package the client used, not the account — e.g. NTLM blocked by policy ("Network security: Restrict NTLM"). Make Kerberos work (the client must reach a KDC and use the server\'s FQDN) or allow NTLM for this server.',
+      'Look at the server\'s Security log for event 4625 at this time: its Status/Sub Status give the exact reason.',
+    ];
   const steps = [`${name || code !== null ? `NLA failed with ${name ?? `0x${code!.toString(16)}`}` : 'The server rejected the NLA logon without sending an errorCode'}: check the account (password, lockout, expiry, logon hours/workstation restrictions) on the domain controller or the server's local users.`];
-  if (code === 0x80090302) steps.push('0x80090302 (SEC_E_UNSUPPORTED_FUNCTION, UNVERIFIED value) is what Windows returns when the authentication package the client used is refused — e.g. NTLM blocked by policy ("Network security: Restrict NTLM"): make Kerberos work (the client must reach a KDC and use the server\'s FQDN) or allow NTLM for this server.');
   steps.push('Look at the server\'s Security log for event 4625 at this time: its Status/Sub Status give the exact reason.');
   return steps;
 }
