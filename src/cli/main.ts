@@ -15,7 +15,7 @@ import { terminalWidth } from '../report/wrap.js';
 import { Progress, wantProgress } from './progress.js';
 import { REPORT_SCHEMA, type ConnectionReport, type Report } from '../report/model.js';
 import { ExitCode } from './exit-codes.js';
-import { parseFailedAt } from '../findings/failed-at.js';
+import { checkClient, checkServer, failedAtOption } from './arguments.js';
 import { registerEventsCommand } from './events-command.js';
 
 /** Report formats `--format` accepts. */
@@ -176,15 +176,6 @@ async function writeAnnotation(report: Report, files: string[], out: string, key
   }
 }
 
-function parseTz(tz: string | undefined): number {
-  if (!tz) return 0;
-  const m = /^([+-])(\d{1,2}):?(\d{2})$/.exec(tz.trim());
-  if (m) return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
-  const n = Number(tz);
-  if (Number.isFinite(n)) return n;
-  throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--tz: '${tz}' is not an offset like +01:00 or -300`);
-}
-
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -227,11 +218,9 @@ export async function main(argv: string[]): Promise<void> {
       if (opts.output) checkWritable(opts.output);
       const annotate = checkAnnotate(files, opts);
       const connFiles = annotate ? new Map<number, string>() : undefined;
-      let failedAt: number | null = null;
-      if (opts.failedAt) {
-        failedAt = parseFailedAt(opts.failedAt, parseTz(opts.tz));
-        if (failedAt === null) throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--failed-at: cannot read '${opts.failedAt}' as a time (try "2026-11-20 14:03:12 +01:00")`);
-      }
+      const failedAt = failedAtOption(opts.failedAt, opts.tz);
+      checkClient(opts.client);
+      checkServer(opts.server);
       const progress = wantProgress(opts) ? new Progress(files) : null;
       const base: Parameters<typeof analyzeFiles>[1] = { keylogs: opts.keylog, decrypt: opts.decrypt, redact: opts.redact, failedAt, server: opts.server ?? null, client: opts.client ?? null, events: opts.events };
       if (progress) base.onFrame = progress.frame;
