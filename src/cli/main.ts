@@ -55,13 +55,32 @@ function emit(report: Report, format: Format, output: string | undefined, all: b
  */
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
+/**
+ * Set when the reader of a standard stream went away (`rdpdiag … | head`): the rest of the report
+ * is dropped quietly and the run still ends with the verdict's exit code.
+ */
+const closedStd = new Set<number>();
+
+function quietOnClosedPipe(stream: NodeJS.WriteStream, fd: number): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    closedStd.add(fd);
+  });
+}
+
 function writeAllSync(fd: number, b: Uint8Array): void {
+  if (closedStd.has(fd)) return;
   for (let off = 0; off < b.length; ) {
     try {
       off += writeSync(fd, b, off, b.length - off);
     } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE' && fd <= 2) {
+        closedStd.add(fd);
+        return;
+      }
       // Standard output may be a non-blocking pipe: wait for the reader instead of failing.
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      if (code !== 'EAGAIN') throw e;
       Atomics.wait(PAUSE, 0, 0, 2);
     }
   }
@@ -187,6 +206,8 @@ export function exitCodeFor(report: Report): number {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipe(process.stdout, 1);
+  quietOnClosedPipe(process.stderr, 2);
   const program = new Command();
   program
     .name('rdpdiag')
