@@ -340,10 +340,12 @@ export async function main(argv: string[]): Promise<void> {
     .option('-f, --format <format>', 'text or json', 'text')
     .action(async (codeParts: string[], opts: { format: string }) => {
       const { explain } = await import('../codes/explain.js');
+      const { ALL_TABLES } = await import('../codes/registry.js');
+      const tableTitles = (): string[] => [...new Set(ALL_TABLES.map((t) => t.title))];
       const input = codeParts.join(' ');
       const results = explain(input);
       if (opts.format === 'json') process.stdout.write(JSON.stringify(results, null, 2) + '\n');
-      else if (results.length === 0) process.stdout.write(`No table knows '${input}'.\n`);
+      else if (results.length === 0) process.stderr.write(`rdpdiag explain: no table knows '${input}' (searched: ${tableTitles().join(', ')}). A 0x prefix reads hexadecimal; bare digits are tried as both decimal and hexadecimal.\n`);
       else {
         for (const r of results) {
           process.stdout.write(`${r.tableTitle}: ${r.hex} ${r.name}${r.verified ? '' : ' (UNVERIFIED)'}\n  ${r.meaning}\n`);
