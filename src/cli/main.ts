@@ -15,7 +15,7 @@ import { terminalWidth } from '../report/wrap.js';
 import { Progress, wantProgress } from './progress.js';
 import { REPORT_SCHEMA, type ConnectionReport, type Report } from '../report/model.js';
 import { ExitCode } from './exit-codes.js';
-import { parseFailedAt } from '../findings/failed-at.js';
+import { checkClient, checkServer, failedAtOption } from './arguments.js';
 import { registerEventsCommand } from './events-command.js';
 
 /** Report formats `--format` accepts. */
@@ -55,13 +55,32 @@ function emit(report: Report, format: Format, output: string | undefined, all: b
  */
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
+/**
+ * Set when the reader of a standard stream went away (`rdpdiag … | head`): the rest of the report
+ * is dropped quietly and the run still ends with the verdict's exit code.
+ */
+const closedStd = new Set<number>();
+
+function quietOnClosedPipe(stream: NodeJS.WriteStream, fd: number): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    closedStd.add(fd);
+  });
+}
+
 function writeAllSync(fd: number, b: Uint8Array): void {
+  if (closedStd.has(fd)) return;
   for (let off = 0; off < b.length; ) {
     try {
       off += writeSync(fd, b, off, b.length - off);
     } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE' && fd <= 2) {
+        closedStd.add(fd);
+        return;
+      }
       // Standard output may be a non-blocking pipe: wait for the reader instead of failing.
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      if (code !== 'EAGAIN') throw e;
       Atomics.wait(PAUSE, 0, 0, 2);
     }
   }
@@ -176,15 +195,6 @@ async function writeAnnotation(report: Report, files: string[], out: string, key
   }
 }
 
-function parseTz(tz: string | undefined): number {
-  if (!tz) return 0;
-  const m = /^([+-])(\d{1,2}):?(\d{2})$/.exec(tz.trim());
-  if (m) return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
-  const n = Number(tz);
-  if (Number.isFinite(n)) return n;
-  throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--tz: '${tz}' is not an offset like +01:00 or -300`);
-}
-
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -196,6 +206,8 @@ export function exitCodeFor(report: Report): number {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipe(process.stdout, 1);
+  quietOnClosedPipe(process.stderr, 2);
   const program = new Command();
   program
     .name('rdpdiag')
@@ -227,11 +239,9 @@ export async function main(argv: string[]): Promise<void> {
       if (opts.output) checkWritable(opts.output);
       const annotate = checkAnnotate(files, opts);
       const connFiles = annotate ? new Map<number, string>() : undefined;
-      let failedAt: number | null = null;
-      if (opts.failedAt) {
-        failedAt = parseFailedAt(opts.failedAt, parseTz(opts.tz));
-        if (failedAt === null) throw new RdpdiagError(ErrorCode.BAD_ARGUMENT, `--failed-at: cannot read '${opts.failedAt}' as a time (try "2026-11-20 14:03:12 +01:00")`);
-      }
+      const failedAt = failedAtOption(opts.failedAt, opts.tz);
+      checkClient(opts.client);
+      checkServer(opts.server);
       const progress = wantProgress(opts) ? new Progress(files) : null;
       const base: Parameters<typeof analyzeFiles>[1] = { keylogs: opts.keylog, decrypt: opts.decrypt, redact: opts.redact, failedAt, server: opts.server ?? null, client: opts.client ?? null, events: opts.events };
       if (progress) base.onFrame = progress.frame;
@@ -340,10 +350,12 @@ export async function main(argv: string[]): Promise<void> {
     .option('-f, --format <format>', 'text or json', 'text')
     .action(async (codeParts: string[], opts: { format: string }) => {
       const { explain } = await import('../codes/explain.js');
+      const { ALL_TABLES } = await import('../codes/registry.js');
+      const tableTitles = (): string[] => [...new Set(ALL_TABLES.map((t) => t.title))];
       const input = codeParts.join(' ');
       const results = explain(input);
       if (opts.format === 'json') process.stdout.write(JSON.stringify(results, null, 2) + '\n');
-      else if (results.length === 0) process.stdout.write(`No table knows '${input}'.\n`);
+      else if (results.length === 0) process.stderr.write(`rdpdiag explain: no table knows '${input}' (searched: ${tableTitles().join(', ')}). A 0x prefix reads hexadecimal; bare digits are tried as both decimal and hexadecimal.\n`);
       else {
         for (const r of results) {
           process.stdout.write(`${r.tableTitle}: ${r.hex} ${r.name}${r.verified ? '' : ' (UNVERIFIED)'}\n  ${r.meaning}\n`);

@@ -17,6 +17,7 @@ import { licensingErrorTable, licensingMessageTypeTable, licensingStateTable } f
 import { logonErrorTable } from './logon-error.js';
 import { mstscDisconnectTable } from './mstsc-disconnect.js';
 import { freerdpErrconnectForNtstatus, ntstatusTable } from './ntstatus.js';
+import { sspiTable } from './sspi.js';
 import { rdpNegFailureTable } from './rdp-neg-failure.js';
 import { rdpProtocolTable } from './rdp-protocols.js';
 import { ALL_TABLES } from './registry.js';
@@ -54,6 +55,7 @@ const PRIORITY: Readonly<Record<TableId, number>> = {
   'extended-disconnect': 96,
   errinfo: 92,
   ntstatus: 85,
+  sspi: 84,
   eproxy: 80,
   'freerdp-error': 75,
   'rdp-neg-failure': 62,
@@ -80,6 +82,7 @@ const BARE_TABLES: readonly CodeTable[] = [
   extendedDisconnectTable,
   errinfoTable,
   ntstatusTable,
+  sspiTable,
   eproxyTable,
   rdpNegFailureTable,
   kerberosErrorTable,
@@ -94,6 +97,7 @@ const PREFIXES: ReadonlyArray<readonly [RegExp, readonly CodeTable[]]> = [
   [/^(?:tls[\s_-]*alert|alert|tls|ssl)$/, [tlsAlertTable]],
   [/^(?:krb5?|kerberos|kdc)$/, [kerberosErrorTable]],
   [/^(?:nt|ntstatus|status)$/, [ntstatusTable]],
+  [/^(?:sspi|sec)$/, [sspiTable]],
   [/^(?:errinfo|error[\s_-]*info|seterrorinfo)$/, [errinfoTable]],
   [/^(?:ext|extended|exdisc|exdiscreason)$/, [extendedDisconnectTable]],
   [/^(?:mstsc|disc|discreason|disconnect)$/, [mstscDisconnectTable]],
@@ -173,7 +177,7 @@ function candidate(table: CodeTable | undefined, info: CodeInfo, score: number, 
 
 const CLASSIC_0X904 = [
   'Usually reported together with an extended reason (mstsc "Extended error code" = ExtendedDisconnectReason); explain that value too.',
-  '0x904 with extended 0x7 reads: the client\'s socket was closed after the server denied the connection (exDiscReasonServerDeniedConnection, same number as ERRINFO_SERVER_DENIED_CONNECTION). The names are documented; that mstsc copies the errorInfo the server sent into the extended reason is inferred (docs/findings, docs/findings).',
+  '0x904 with extended 0x7 reads: the client\'s socket was closed after the server denied the connection (exDiscReasonServerDeniedConnection, same number as ERRINFO_SERVER_DENIED_CONNECTION). The names are documented; that mstsc copies the errorInfo the server sent into the extended reason is inferred (docs/findings).',
   'With extended 0 the capture has to show who closed the TCP connection and when; transport and middlebox causes give the same dialog (IMsTscAxEvents::OnDisconnected disconnect reasons, inferred).',
 ];
 
@@ -204,6 +208,7 @@ function relatedFor(info: CodeInfo): string[] {
       if (info.code === 7) out.push('Not the licensing code 0x07 STATUS_VALID_CLIENT, which is normal.');
       break;
     }
+    case 'sspi':
     case 'ntstatus': {
       const f = freerdpErrconnectForNtstatus(info.code);
       out.push(`FreeRDP: ${f.name}${f.explicit ? '' : ' (default branch)'} (nla.c, MS-CSSP 2.2.1, FreeRDP nla.c).`);

@@ -4,10 +4,10 @@
  * values checked against Wireshark's NTSTATUS table (tshark 4.0.17 `-G values`, smb2.nt_status).
  * `freerdp` names the FreeRDP last error nla.c sets for the value (default: AUTHENTICATION_FAILED).
  */
+import { sspiTable } from './sspi.js';
 import { defineTable, type CodeEntry, type CodeInfo } from './table.js';
 
 const SRC = 'MS-CSSP 2.2.1, FreeRDP nla.c; FreeRDP winpr nt.h, nla.c';
-const SSPI = 'winerror.h SEC_E_* (commonly published value; not in docs/findings) — UNVERIFIED';
 const WS = 'Wireshark NTSTATUS table (tshark 4.0.17 -G values); not in docs/findings';
 
 export const NTSTATUS_CODES = [
@@ -51,20 +51,6 @@ export const NTSTATUS_CODES = [
   { code: 0xc0000233, name: 'STATUS_DOMAIN_CONTROLLER_NOT_FOUND', meaning: 'No domain controller was found.', verified: true, source: WS },
   { code: 0xc0000236, name: 'STATUS_CONNECTION_REFUSED', meaning: 'The connection was refused.', verified: true, source: WS },
   { code: 0xc000023d, name: 'STATUS_HOST_UNREACHABLE', meaning: 'The host is unreachable.', verified: true, source: WS },
-  // SSPI HRESULTs: Windows CredSSP servers also put these in TSRequest.errorCode (e.g. the
-  // awakecoding rdp-nla-ntlm-rejected captures carry 0x80090302 when NTLM is refused). Values are
-  // the winerror.h SEC_E_* constants as commonly published; only 0x8009030C appears in
-  // docs/findings (8.3), so the others are marked unverified.
-  { code: 0x8009030c, name: 'SEC_E_LOGON_DENIED', meaning: 'The logon attempt failed (SSPI).', verified: true, source: 'MS-TSGU, FreeRDP tsg.h (rdpgw)' },
-  { code: 0x80090302, name: 'SEC_E_UNSUPPORTED_FUNCTION', meaning: 'The function requested is not supported — typically the server refuses the offered authentication package (e.g. NTLM blocked by policy) or a CredSSP version/oracle remediation mismatch.', verified: false, source: SSPI },
-  { code: 0x80090308, name: 'SEC_E_INVALID_TOKEN', meaning: 'The token supplied to the function is invalid.', verified: false, source: SSPI },
-  { code: 0x8009030d, name: 'SEC_E_UNKNOWN_CREDENTIALS', meaning: 'The credentials supplied were not recognised.', verified: false, source: SSPI },
-  { code: 0x8009030e, name: 'SEC_E_NO_CREDENTIALS', meaning: 'No credentials are available in the security package.', verified: false, source: SSPI },
-  { code: 0x80090311, name: 'SEC_E_NO_AUTHENTICATING_AUTHORITY', meaning: 'No authority (domain controller) could be contacted for authentication.', verified: false, source: SSPI },
-  { code: 0x80090322, name: 'SEC_E_WRONG_PRINCIPAL', meaning: 'The target principal name is incorrect (SPN mismatch).', verified: false, source: SSPI },
-  { code: 0x80090324, name: 'SEC_E_TIME_SKEW', meaning: 'The clocks on the client and server machines are skewed.', verified: false, source: SSPI },
-  { code: 0x80090325, name: 'SEC_E_UNTRUSTED_ROOT', meaning: 'The certificate chain was issued by an untrusted authority.', verified: false, source: SSPI },
-  { code: 0x80090304, name: 'SEC_E_INTERNAL_ERROR', meaning: 'The Local Security Authority cannot be contacted.', verified: false, source: SSPI },
 ] as const satisfies readonly CodeEntry[];
 
 export const ntstatusTable = defineTable({
@@ -77,8 +63,12 @@ export const ntstatusTable = defineTable({
   fallbackName: (_c, hex) => `NTSTATUS_${hex} (unknown)`,
 });
 
+/**
+ * Name of a TSRequest.errorCode / e-data status: an NTSTATUS, or an SSPI HRESULT (SEC_E_*), which
+ * Windows CredSSP servers also put there (0x80090302 when NTLM is refused).
+ */
 export function ntstatus(code: number): CodeInfo {
-  return ntstatusTable.lookup(code);
+  return sspiTable.find(code) ?? ntstatusTable.lookup(code);
 }
 
 /** FreeRDP nla.c: NTSTATUS in TSRequest.errorCode → ERRCONNECT type (default AUTHENTICATION_FAILED). */

@@ -10,6 +10,7 @@ import { licensingErrorTable, licensingMessageTypeTable, licensingStateTable } f
 import { logonErrorTable } from './logon-error.js';
 import { mstscDisconnectTable } from './mstsc-disconnect.js';
 import { ntstatusTable } from './ntstatus.js';
+import { sspiTable } from './sspi.js';
 import { rdpNegFailureTable } from './rdp-neg-failure.js';
 import { rdpProtocolTable } from './rdp-protocols.js';
 import type { CodeTable } from './table.js';
@@ -22,6 +23,7 @@ export const ALL_TABLES: readonly CodeTable[] = [
   extendedDisconnectTable,
   errinfoTable,
   ntstatusTable,
+  sspiTable,
   eproxyTable,
   freerdpErrconnectTable,
   rdpNegFailureTable,

@@ -33,6 +33,7 @@ export type TableId =
   | 'dpu-reason'
   | 'logon-error'
   | 'ntstatus'
+  | 'sspi'
   | 'kerberos'
   | 'tls-alert'
   | 'tls-version'

@@ -5,6 +5,7 @@
 import { hintAddress, type FindingContext } from './context.js';
 import type { Finding, RootCause } from './types.js';
 import { tlsVersionName } from '../codes/tls-versions.js';
+import { formatDuration } from '../core/time.js';
 
 function hopsText(h: number | null): string {
   if (h === null) return 'A device in the path';
@@ -93,9 +94,7 @@ export function nextSteps(cause: RootCause, f: Finding | null, ctx: FindingConte
     case 'credssp-auth-failure':
       return credsspSteps(f);
     case 'kerberos-clock-skew':
-      return [
-        `Clocks differ by about ${num(d['skewMinutes']) ?? '?'} minutes (Kerberos allows 5 minutes by default): fix time on ${str(d['offClock']) ?? 'the client or the DC'} (w32tm /resync; check the domain time hierarchy).`,
-      ];
+      return [clockSkewStep(d)];
     case 'kerberos-error':
       return [`The KDC answered ${str(d['name']) ?? 'an error'}: ${str(d['advice']) ?? 'check the account and the SPN (TERMSRV/<host>) in Active Directory.'}`];
     case 'gateway-unreachable':
@@ -122,6 +121,26 @@ export function nextSteps(cause: RootCause, f: Finding | null, ctx: FindingConte
   }
 }
 
+/**
+ * Which clock to fix, from what the error measured: a skew beyond the tolerance names the clock
+ * the rule suspects; a skew within it (the server's stime agrees with the reference) means the
+ * clock that stamped the request, the client's, is off (RFC 4120 5.9.1: stime is the KDC's time).
+ */
+function clockSkewStep(d: Record<string, unknown>): string {
+  const skew = num(d['skewSeconds']);
+  const tolerance = num(d['maxSkewSeconds']) ?? 300;
+  const suspect = str(d['suspect']);
+  const sync = '(w32tm /resync on Windows, NTP elsewhere; check the domain time hierarchy)';
+  if (skew !== null && Math.abs(skew) > tolerance) {
+    const who = suspect === 'server' ? 'the server (KDC)' : suspect === 'client' ? 'the client' : suspect === 'server-or-capture-host' ? 'the server (KDC), or the machine that took the capture' : 'the client or the KDC';
+    return `The clocks differ by about ${formatDuration(Math.abs(skew))} (Kerberos allows ${Math.round(tolerance / 60)} minutes by default): fix the time on ${who} ${sync}.`;
+  }
+  const vsCapture = num(d['serverVsCaptureSeconds']);
+  if (skew !== null && vsCapture !== null && Math.abs(vsCapture) <= tolerance)
+    return `The KDC's own clock agrees with the capture's (within ${formatDuration(Math.abs(vsCapture))}), so the clock that stamped the request is off: fix the time on the client that asked for the ticket ${sync}.`;
+  return `The KDC refused the request's timestamp (Kerberos allows ${Math.round(tolerance / 60)} minutes by default) but the skew could not be measured: compare the time on the client and the KDC ${sync}.`;
+}
+
 function negotiationSteps(code: number | null): string[] {
   switch (code) {
     case 1:
@@ -146,8 +165,14 @@ function credsspSteps(f: Finding | null): string[] {
   if (f?.id === 'credssp.early-user-auth-denied') {
     return ['The user authenticated but is not allowed to log on through Remote Desktop: add the account to "Remote Desktop Users" or grant "Allow log on through Remote Desktop Services" on the server.'];
   }
+  // SEC_E_UNSUPPORTED_FUNCTION says the authentication package was refused, not the password: the
+  // account check would contradict the step that follows, so it is not given.
+  if (code === 0x80090302)
+    return [
+      'NLA failed with 0x80090302 (SEC_E_UNSUPPORTED_FUNCTION): the server refused the authentication package the client used, not the account — e.g. NTLM blocked by policy ("Network security: Restrict NTLM"). Make Kerberos work (the client must reach a KDC and use the server\'s FQDN) or allow NTLM for this server.',
+      'Look at the server\'s Security log for event 4625 at this time: its Status/Sub Status give the exact reason.',
+    ];
   const steps = [`${name || code !== null ? `NLA failed with ${name ?? `0x${code!.toString(16)}`}` : 'The server rejected the NLA logon without sending an errorCode'}: check the account (password, lockout, expiry, logon hours/workstation restrictions) on the domain controller or the server's local users.`];
-  if (code === 0x80090302) steps.push('0x80090302 (SEC_E_UNSUPPORTED_FUNCTION, UNVERIFIED value) is what Windows returns when the authentication package the client used is refused — e.g. NTLM blocked by policy ("Network security: Restrict NTLM"): make Kerberos work (the client must reach a KDC and use the server\'s FQDN) or allow NTLM for this server.');
   steps.push('Look at the server\'s Security log for event 4625 at this time: its Status/Sub Status give the exact reason.');
   return steps;
 }

@@ -10,6 +10,7 @@ import {
   endLabel, evidenceKind, failureMomentText, findingHeadline, ladderHeader, phaseDetail, verdictTitle, verdictWhere, warningText, warningsNotListed,
 } from './messages.js';
 import { decodeAsText } from '../findings/filters.js';
+import { formatDuration } from '../core/time.js';
 import type { Report } from './model.js';
 import { countByKind, orderWarnings, pickShown } from './terminal.js';
 
@@ -126,7 +127,7 @@ function renderAttempts(r: Report): string[] {
       const x = c as Any;
       out.push(`**${mdText(ladderHeader(c))}**`, '');
       if (x.phases?.length) {
-        out.push(...table(['Phase', LABELS.frame, '+time (s)', 'Detail'], (x.phases as Any[]).map((p) => [mdText(p.name + (p.inferred ? ' (inferred)' : '')), String(p.frame), String(p.offsetSec), mdText(phaseDetail(x, p.name))])), '');
+        out.push(...table(['Phase', LABELS.frame, '+time', 'Detail'], (x.phases as Any[]).map((p) => [mdText(p.name + (p.inferred ? ' (inferred)' : '')), String(p.frame), formatDuration(p.offsetSec), mdText(phaseDetail(x, p.name))])), '');
       }
       const steps = l.steps.filter((s) => s.connection === c.id);
       if (steps.length) {

@@ -73,13 +73,45 @@ export function createLab(): Lab {
     sh('ip', ['-n', ns, 'addr', 'add', `${ip}/24`, 'dev', dev]);
     sh('ip', ['-n', ns, 'link', 'set', dev, 'up']);
   }
-  // Wait until A reaches B across the bridge.
-  for (let i = 0; i < 50; i++) {
-    const r = spawnSync('ip', ['netns', 'exec', lab.nsA, 'ping', '-c', '1', '-W', '1', lab.ipB], { encoding: 'utf8' });
-    if (r.status === 0) return lab;
+  // Wait until A reaches B across the bridge. The probe is a TCP connection between two node
+  // processes, not `ping`: iputils-ping is not installed on these machines (nor by .ci/run), and
+  // `ip netns exec ping` then fails every time, which read as "no connectivity".
+  const probe = spawn('ip', ['netns', 'exec', lab.nsB, process.execPath, '-e', PROBE_SERVER, '--', lab.ipB], {
+    stdio: 'ignore',
+  });
+  let lastErr = '';
+  try {
+    for (let i = 0; i < 50; i++) {
+      const r = spawnSync('ip', ['netns', 'exec', lab.nsA, process.execPath, '-e', PROBE_CLIENT, '--', lab.ipB], {
+        encoding: 'utf8',
+        timeout: 5_000,
+      });
+      if (r.status === 0 && r.stdout.trim() === 'pong') return lab;
+      lastErr = (r.stderr || r.stdout || String(r.error ?? '')).trim().slice(0, 300);
+      spawnSync('sleep', ['0.1']);
+    }
+  } finally {
+    probe.kill('SIGKILL');
   }
-  throw new Error('netns lab: no connectivity between the namespaces');
+  destroyLab(lab);
+  throw new Error(`netns lab: no TCP connectivity from ${lab.nsA} (${lab.ipA}) to ${lab.nsB} (${lab.ipB}:${PROBE_PORT}): ${lastErr}`);
 }
+
+const PROBE_PORT = 33899;
+/** Answers "pong" to every connection on PROBE_PORT; killed once the lab is up. */
+const PROBE_SERVER = `
+require('node:net').createServer((s) => { s.on('error', () => {}); s.end('pong'); })
+  .listen(${PROBE_PORT}, process.argv[1]);
+`;
+/** Exit 0 after reading "pong" from the probe server, 1 on error or after 1 s. */
+const PROBE_CLIENT = `
+const s = require('node:net').connect(${PROBE_PORT}, process.argv[1]);
+let a = '';
+s.on('data', (d) => (a += d));
+s.on('end', () => { process.stdout.write(a); process.exit(a === 'pong' ? 0 : 1); });
+s.on('error', (e) => { process.stderr.write(e.message); process.exit(1); });
+setTimeout(() => { process.stderr.write('timeout'); process.exit(1); }, 1000).unref();
+`;
 
 export function destroyLab(lab: Lab): void {
   for (const dev of [lab.aRoot, lab.bRoot, lab.bridge]) sh('ip', ['link', 'del', dev], true);
