@@ -4,6 +4,7 @@
  * user ids and target servers. A redacted value becomes a short stable tag so that the same
  * user is recognisable across connections of one report without being named.
  */
+import { isIP } from 'node:net';
 import { createHash } from 'node:crypto';
 
 export const SENSITIVE_KEYS = new Set([
@@ -41,29 +42,35 @@ export function redactDeep<T>(x: T): T {
   return walk(x, false, undefined, undefined) as T;
 }
 
-/** `key`: the sensitive field the value sits in (for the parts of a principal). */
-function walk(x: unknown, sensitive: boolean, r: Redactor | undefined, key: string | undefined): unknown {
-  if (typeof x === 'string') return sensitive ? (r ? r.value(x, key) : redactValue(x)) : x;
-  if (x === null || typeof x !== 'object') return x;
+/** Sensitive strings of `x` replaced by their tags; `field`: the sensitive field `x` sits in, if any. */
+function walk(x: unknown, sensitive: boolean, r: Redactor | undefined, field: string | undefined): unknown {
+  return mapStrings(x, sensitive ? field ?? '' : undefined, (v, f) => (f === undefined ? v : r ? r.value(v, f || undefined) : redactValue(v)));
+}
+
+/**
+ * `x` with every string passed through `leaf` (copy on write: objects without a changed string are
+ * returned as they are). `field` is the sensitive field (SENSITIVE_KEYS) the value sits in, if any.
+ */
+function mapStrings(x: unknown, field: string | undefined, leaf: (v: string, field: string | undefined) => string, depth = 0): unknown {
+  if (typeof x === 'string') return leaf(x, field);
+  if (x === null || typeof x !== 'object' || ArrayBuffer.isView(x) || depth > 64) return x;
   if (Array.isArray(x)) {
     let out: unknown[] | null = null;
     for (let i = 0; i < x.length; i++) {
       const v = x[i];
-      const w = walk(v, sensitive, r, key);
+      const w = mapStrings(v, field, leaf, depth + 1);
       if (w !== v && out === null) out = x.slice(0, i);
       if (out !== null) out.push(w);
     }
     return out ?? x;
   }
-  if (ArrayBuffer.isView(x)) return x;
   const o = x as Record<string, unknown>;
   let out: Record<string, unknown> | null = null;
   const keys = Object.keys(o);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
     const v = o[k];
-    const s = sensitive || SENSITIVE_KEYS.has(k);
-    const w = walk(v, s, r, s && !sensitive ? k : key);
+    const w = mapStrings(v, field ?? (SENSITIVE_KEYS.has(k) ? k : undefined), leaf, depth + 1);
     if (w !== v && out === null) {
       out = {};
       for (let j = 0; j < i; j++) out[keys[j]!] = o[keys[j]!];
@@ -94,8 +101,10 @@ export const MAX_VALUES = 20_000;
 export class Redactor {
   /** Lower-cased value → tag. */
   private readonly known = new Map<string, string>();
-  private pattern: RegExp | null = null;
-  private patternSize = -1;
+  /** Distinct lengths of the remembered values, longest first. */
+  private readonly lengths: number[] = [];
+  /** Lower-cased first characters of the remembered values. */
+  private readonly firsts = new Set<string>();
   /** Values not remembered because MAX_VALUES was reached. */
   overflow = 0;
 
@@ -136,24 +145,39 @@ export class Redactor {
     return walk(x, false, this, undefined) as T;
   }
 
-  /** `s` with every remembered value replaced by its tag. */
+  /**
+   * `s` with every remembered value replaced by its tag: at each token start (not after a letter,
+   * digit or underscore), the longest remembered value that ends at a token boundary. A lookup per
+   * remembered length, not one pattern of all values: a password spray remembers thousands of
+   * names, one more per connection, and a pattern rebuilt each time cost minutes.
+   */
   text(s: string): string {
-    const re = this.regex();
-    if (re === null || s.length < MIN_TEXT_LENGTH) return s;
-    re.lastIndex = 0;
-    if (!re.test(s)) return s;
-    re.lastIndex = 0;
-    return s.replace(re, (m) => this.known.get(m.toLowerCase()) ?? m);
+    if (this.known.size === 0 || s.length < MIN_TEXT_LENGTH) return s;
+    let out: string | null = null;
+    let from = 0;
+    for (let i = 0; i < s.length; i++) {
+      if ((i > 0 && WORD.test(s[i - 1]!)) || !this.firsts.has(s[i]!.toLowerCase())) continue;
+      for (const len of this.lengths) {
+        if (i + len > s.length || (i + len < s.length && WORD.test(s[i + len]!))) continue;
+        const tag = this.known.get(s.slice(i, i + len).toLowerCase());
+        if (tag === undefined) continue;
+        out = (out ?? '') + s.slice(from, i) + tag;
+        from = i + len;
+        i = from - 1;
+        break;
+      }
+    }
+    return out === null ? s : out + s.slice(from);
   }
 
   /** `x` with fields redacted and every string scrubbed of remembered values (copy on write). */
   deep<T>(x: T): T {
-    return scrub(this.fields(x), this, 0) as T;
+    return this.scrub(this.fields(x));
   }
 
   /** `x` (already field-redacted) with every string scrubbed of remembered values (copy on write). */
   scrub<T>(x: T): T {
-    return scrub(x, this, 0) as T;
+    return mapStrings(x, undefined, (v) => this.text(v)) as T;
   }
 
   /** Remembered values (lower case), for tests. */
@@ -163,6 +187,9 @@ export class Redactor {
 
   private remember(v: string, tag: string): void {
     if (v.length < MIN_TEXT_LENGTH || v.length > MAX_TEXT_LENGTH || v.startsWith('‹redacted:')) return;
+    // An address in a name field (TERMSRV/10.0.0.5, a workstation given as an address) is not a
+    // name: addresses are in every report, and a tag in their place breaks the Wireshark filters.
+    if (isIP(v.replace(/^\[(.*)\](?::\d+)?$/, '$1').replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1')) !== 0) return;
     const k = v.toLowerCase();
     if (this.known.has(k)) return;
     if (this.known.size >= MAX_VALUES) {
@@ -170,23 +197,16 @@ export class Redactor {
       return;
     }
     this.known.set(k, tag);
-  }
-
-  private regex(): RegExp | null {
-    if (this.known.size === 0) return null;
-    if (this.pattern !== null && this.patternSize === this.known.size) return this.pattern;
-    const alts = [...this.known.keys()].sort((a, b) => b.length - a.length).map(escapeRegex);
-    // Whole tokens only: not preceded or followed by a letter, digit or underscore.
-    this.pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${alts.join('|')})(?![\\p{L}\\p{N}_])`, 'giu');
-    this.patternSize = this.known.size;
-    return this.pattern;
+    this.firsts.add(k[0]!);
+    if (!this.lengths.includes(v.length)) {
+      this.lengths.push(v.length);
+      this.lengths.sort((a, b) => b - a);
+    }
   }
 }
 
-function escapeRegex(s: string): string {
-  // Only syntax characters: with the u flag any other escape (\-) is an error.
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
+/** A character that continues a token: a value is replaced only where it is a whole token. */
+const WORD = /[\p{L}\p{N}_]/u;
 
 /**
  * The names inside a principal: `user@REALM` → user, REALM; `DOMAIN\user` → DOMAIN, user;
@@ -201,33 +221,4 @@ export function principalParts(v: string, service: boolean): string[] {
   }
   if (service && slash.length > 1) out.push(slash.slice(1).join('/'));
   return out.filter((p) => p !== v);
-}
-
-function scrub(x: unknown, r: Redactor, depth: number): unknown {
-  if (typeof x === 'string') return r.text(x);
-  if (x === null || typeof x !== 'object' || ArrayBuffer.isView(x) || depth > 64) return x;
-  if (Array.isArray(x)) {
-    let out: unknown[] | null = null;
-    for (let i = 0; i < x.length; i++) {
-      const v = x[i];
-      const w = scrub(v, r, depth + 1);
-      if (w !== v && out === null) out = x.slice(0, i);
-      if (out !== null) out.push(w);
-    }
-    return out ?? x;
-  }
-  const o = x as Record<string, unknown>;
-  let out: Record<string, unknown> | null = null;
-  const keys = Object.keys(o);
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    const v = o[k];
-    const w = scrub(v, r, depth + 1);
-    if (w !== v && out === null) {
-      out = {};
-      for (let j = 0; j < i; j++) out[keys[j]!] = o[keys[j]!];
-    }
-    if (out !== null) out[k] = w;
-  }
-  return out ?? x;
 }
