@@ -6,8 +6,7 @@
  * non-capture naming the file, 2 for a bad option), the text table, '-' (stdin), .gz, and
  * several files on one command line.
  */
-import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -15,28 +14,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ConnectionReport, Report } from '../../../src/report/model.js';
 import { corpusPath, HAVE_CORPUS, HAVE_TSHARK, REPO } from '../../helpers/shared.js';
 import { pool, tshark } from '../../helpers/tshark.js';
+import { HAVE_DIST, runCli } from '../../helpers/cli.js';
 
-const BIN = join(REPO, 'bin', 'rdpdiag');
-const HAVE_DIST = existsSync(join(REPO, 'dist', 'cli', 'main.js'));
 const tmp = mkdtempSync(join(tmpdir(), 'rdpdiag-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function run(args: string[], stdinFile?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-    if (stdinFile) createReadStream(stdinFile).pipe(child.stdin);
-    else child.stdin.end();
-  });
-}
+const run = runCli;
 
 async function json(args: string[], stdinFile?: string): Promise<Report> {
   const r = await run(['analyze', ...args, '--format', 'json'], stdinFile);

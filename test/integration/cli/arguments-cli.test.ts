@@ -4,31 +4,14 @@
  * exit 2 (src/cli/exit-codes.ts), while the forms the options document keep working. Spawns the
  * built CLI on a small lab capture whose staged scenario is a failed negotiation (exit 1).
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { HAVE_DIST, runCli } from '../../helpers/cli.js';
 import { REPO } from '../../helpers/shared.js';
-
-const BIN = join(REPO, 'bin', 'rdpdiag');
-const HAVE_DIST = existsSync(join(REPO, 'dist', 'cli', 'main.js'));
 /** captures/MANIFEST.md: xfreerdp /sec:rdp against an xrdp that requires TLS; client 10.77.1.2, server 10.77.2.2. */
 const CAPTURE = join(REPO, 'captures', 'lab', 'rdp-negotiation-failure-tlsonly-client.pcapng');
 
-export function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runCli(args);
 
 describe.skipIf(!HAVE_DIST)('analyze: option values that cannot be used are refused', () => {
   const refused: [string, string, RegExp][] = [
